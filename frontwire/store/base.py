@@ -1,0 +1,82 @@
+"""The Store interface every backend implements (DESIGN section 5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from frontwire.model import Document
+
+Row = dict[str, Any]
+
+
+@dataclass(slots=True)
+class AddResult:
+    """What a batch write did: ids stored, and ids that were already there (reruns, re-publications)."""
+
+    stored: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+
+class Store(Protocol):
+    """Persistent, queryable record of documents and everything extracted from them."""
+
+    def add_documents(self, documents: Iterable[Document]) -> AddResult:
+        """Store documents and their extractions; idempotent by document id."""
+        ...
+
+    def has_raw(self, raw_sha256: str) -> str | None:
+        """Id of the stored document made from exactly these input bytes, if any (fast resume)."""
+        ...
+
+    def record_skip(self, source: str, reason: str, message: str | None) -> None:
+        """Remember an input that produced no document, and why."""
+        ...
+
+    def get(self, doc_id: str) -> Document:
+        """The full Document (raises NotFound)."""
+        ...
+
+    def documents(self, limit: int = 50, offset: int = 0) -> list[Row]:
+        """Stored documents, newest first."""
+        ...
+
+    def entities(self, type_: str | None = None, doc_id: str | None = None, limit: int = 100) -> list[Row]:
+        """Canonical entities with mention counts (filtered by type and document)."""
+        ...
+
+    def query_claims(
+        self,
+        speaker: str | None = None,
+        stance: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+    ) -> list[Row]:
+        """Claims, filtered by speaker (name or mention, case-insensitive substring), stance, document."""
+        ...
+
+    def query_places(self, name: str | None = None, doc_id: str | None = None, limit: int = 100) -> list[Row]:
+        """Resolved place mentions grouped by place, with coordinates and counts."""
+        ...
+
+    def query_times(self, doc_id: str | None = None, limit: int = 100) -> list[Row]:
+        """Time expressions with their resolved intervals."""
+        ...
+
+    def search(self, query: str, limit: int = 20) -> list[Row]:
+        """Full-text search over titles and bodies (ranked)."""
+        ...
+
+    def skips(self, limit: int = 100) -> list[Row]:
+        """Inputs that produced no document, with reasons."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per record kind."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+

@@ -1,0 +1,195 @@
+"""Versioned schema migrations for the SQLite store; each runs once, in one transaction, and is recorded."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from frontwire.errors import MigrationError
+
+# A migration returns its SQL script; migrate() runs it inside one transaction with its record.
+Migration = Callable[[], str]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    """Register a migration; names sort in the order they must run."""
+
+    def register(func: Migration) -> Migration:
+        MIGRATIONS.append((name, func))
+        return func
+
+    return register
+
+
+@migration("m001_documents")
+def m001_documents() -> str:
+    return """
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            url TEXT,
+            canonical_url TEXT,
+            outlet TEXT,
+            title TEXT,
+            author TEXT,
+            section TEXT,
+            published TEXT,
+            published_source TEXT,
+            language TEXT,
+            text TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL,
+            raw_sha256 TEXT,
+            fetched_at TEXT,
+            duplicate_of TEXT REFERENCES documents(id),
+            extractor TEXT,
+            boilerplate_json TEXT NOT NULL DEFAULT '[]',
+            errors_json TEXT NOT NULL DEFAULT '[]',
+            stored_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE INDEX documents_raw ON documents(raw_sha256);
+        CREATE INDEX documents_text ON documents(text_sha256);
+        CREATE INDEX documents_published ON documents(published);
+
+        CREATE TABLE entities (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL
+        );
+        CREATE INDEX entities_type ON entities(type, name);
+        CREATE TABLE entity_aliases (
+            entity_id TEXT NOT NULL REFERENCES entities(id),
+            alias TEXT NOT NULL,
+            PRIMARY KEY (entity_id, alias)
+        );
+
+        CREATE TABLE mentions (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            entity_id TEXT NOT NULL REFERENCES entities(id),
+            type TEXT NOT NULL,
+            role TEXT,
+            extractor TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            PRIMARY KEY (doc_id, start, end, extractor)
+        );
+        CREATE INDEX mentions_entity ON mentions(entity_id);
+
+        CREATE TABLE skips (
+            source TEXT PRIMARY KEY,
+            reason TEXT NOT NULL,
+            message TEXT,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+
+        CREATE VIRTUAL TABLE documents_fts USING fts5(
+            title, text, content='documents', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        """
+
+
+@migration("m002_claims_times_places")
+def m002_claims_times_places() -> str:
+    return """
+        CREATE TABLE claims (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            claim_id TEXT NOT NULL,
+            speaker TEXT,
+            speaker_start INTEGER,
+            speaker_end INTEGER,
+            speaker_name TEXT,
+            speaker_entity_id TEXT,
+            cue TEXT NOT NULL,
+            cue_start INTEGER NOT NULL,
+            cue_end INTEGER NOT NULL,
+            direct INTEGER NOT NULL,
+            stance TEXT NOT NULL CHECK (stance IN ('asserted', 'hedged', 'denied')),
+            content TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            said_on TEXT,
+            parent TEXT,
+            extractor TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            PRIMARY KEY (doc_id, claim_id, extractor)
+        );
+        CREATE INDEX claims_speaker ON claims(speaker_name);
+        CREATE INDEX claims_stance ON claims(stance);
+
+        CREATE TABLE times (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            type TEXT NOT NULL,
+            value TEXT,
+            precision TEXT,
+            anchor TEXT,
+            timex3 TEXT,
+            extractor TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            PRIMARY KEY (doc_id, start, end, extractor)
+        );
+
+        CREATE TABLE places (
+            id TEXT PRIMARY KEY,
+            name TEXT,
+            country TEXT,
+            admin1 TEXT,
+            lat REAL,
+            lon REAL,
+            feature TEXT
+        );
+        CREATE TABLE place_mentions (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            place_id TEXT REFERENCES places(id),
+            precision INTEGER,
+            extractor TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            PRIMARY KEY (doc_id, start, end, extractor)
+        );
+        CREATE INDEX place_mentions_place ON place_mentions(place_id);
+
+        -- Seam for the events issue: coded events are stored as JSON until their schema lands.
+        CREATE TABLE events (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            event_json TEXT NOT NULL,
+            PRIMARY KEY (doc_id, seq)
+        );
+        """
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply pending migrations in order; returns the names applied now."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY,"
+        " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))"
+    )
+    done = {row[0] for row in db.execute("SELECT name FROM migrations")}
+    applied = []
+    for name, func in sorted(MIGRATIONS):
+        if name in done:
+            continue
+        try:
+            # executescript leaves the explicit transaction open, so the record joins it.
+            db.executescript("BEGIN;\n" + func())
+            db.execute("INSERT INTO migrations(name) VALUES (?)", (name,))
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise MigrationError(f"migration {name} failed: {exc}") from exc
+        applied.append(name)
+    return applied

@@ -1,0 +1,309 @@
+"""The embedded SQLite store (default): WAL mode, FTS5 search, parameterised queries only."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from frontwire.errors import NotFound, StoreError
+from frontwire.model import Document, normalise_text_for_id, sha256_hex
+from frontwire.store.base import AddResult, Row
+from frontwire.store.migrations import migrate
+
+_DOC_COLUMNS = (
+    "id", "source", "url", "canonical_url", "outlet", "title", "author", "section", "published",
+    "published_source", "language", "text", "raw_sha256", "fetched_at", "duplicate_of", "extractor",
+)  # fmt: skip
+
+
+def _rows(cursor: sqlite3.Cursor) -> list[Row]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+class SQLiteStore:
+    """Store backed by one SQLite file (or ':memory:')."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            # Autocommit mode: transactions are explicit (see _transaction), so a batch is all-or-nothing.
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            migrate(self.db)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open SQLite store {self.path}: {exc}") from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield self.db
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise StoreError(f"write to {self.path} failed: {exc}") from exc
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
+    # -- writes ------------------------------------------------------------------------------
+    def add_documents(self, documents: Iterable[Document]) -> AddResult:
+        result = AddResult()
+        with self._transaction() as db:
+            for doc in documents:
+                if db.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
+                    result.duplicates.append(doc.id)
+                    continue
+                self._insert(db, doc)
+                result.stored.append(doc.id)
+        return result
+
+    def _insert(self, db: sqlite3.Connection, doc: Document) -> None:
+        art = doc.article
+        text_sha = sha256_hex(normalise_text_for_id(art.text))
+        if art.duplicate_of is None:
+            # Same body under another id (re-publication, URL variant): keep it, point at the first one.
+            first = db.execute(
+                "SELECT id FROM documents WHERE text_sha256 = ? AND duplicate_of IS NULL LIMIT 1", (text_sha,)
+            ).fetchone()
+            if first:
+                art.duplicate_of = first[0]
+        values = [getattr(art, c) for c in _DOC_COLUMNS]
+        db.execute(
+            f"INSERT INTO documents ({', '.join(_DOC_COLUMNS)}, text_sha256, boilerplate_json, errors_json)"
+            f" VALUES ({', '.join('?' * len(_DOC_COLUMNS))}, ?, ?, ?)",
+            [
+                *values,
+                text_sha,
+                json.dumps([asdict(b) for b in art.boilerplate]),
+                json.dumps([asdict(e) for e in doc.errors]),
+            ],
+        )
+        for ent in doc.entities:
+            db.execute("INSERT OR IGNORE INTO entities (id, name, type) VALUES (?, ?, ?)", (ent.id, ent.name, ent.type))
+            db.executemany(
+                "INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
+                [(ent.id, alias) for alias in ent.aliases],
+            )
+        for m in doc.mentions:
+            # A mention may point at an entity the canonicaliser did not list (defensive): create it.
+            db.execute("INSERT OR IGNORE INTO entities (id, name, type) VALUES (?, ?, ?)", (m.entity_id, m.name, m.type))
+        db.executemany(
+            "INSERT OR IGNORE INTO mentions (doc_id, start, end, text, entity_id, type, role, extractor, confidence)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (doc.id, m.start, m.end, m.text, m.entity_id, m.type, m.role, m.extractor, m.confidence)
+                for m in doc.mentions
+            ],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO claims (doc_id, claim_id, speaker, speaker_start, speaker_end, speaker_name,"
+            " speaker_entity_id, cue, cue_start, cue_end, direct, stance, content, start, end, said_on, parent,"
+            " extractor, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    doc.id, c.id, c.speaker, c.speaker_start, c.speaker_end, c.speaker_name, c.speaker_entity_id,
+                    c.cue, c.cue_start, c.cue_end, int(c.direct), c.stance, c.content, c.start, c.end, c.said_on,
+                    c.parent, c.extractor, c.confidence,
+                )  # fmt: skip
+                for c in doc.claims
+            ],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO times (doc_id, start, end, text, type, value, precision, anchor, timex3,"
+            " extractor, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (doc.id, t.start, t.end, t.text, t.type, t.value, t.precision, t.anchor, t.timex3, t.extractor,
+                 t.confidence)  # fmt: skip
+                for t in doc.times
+            ],
+        )
+        for p in doc.places:
+            if p.place_id:
+                db.execute(
+                    "INSERT OR IGNORE INTO places (id, name, country, admin1, lat, lon, feature)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (p.place_id, p.name, p.country, p.admin1, p.lat, p.lon, p.feature),
+                )
+        db.executemany(
+            "INSERT OR IGNORE INTO place_mentions (doc_id, start, end, text, place_id, precision, extractor,"
+            " confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc.id, p.start, p.end, p.text, p.place_id, p.precision, p.extractor, p.confidence) for p in doc.places],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO events (doc_id, seq, event_json) VALUES (?, ?, ?)",
+            [(doc.id, i, json.dumps(e)) for i, e in enumerate(doc.events)],
+        )
+        db.execute("DELETE FROM skips WHERE source = ?", (art.source,))
+
+    def has_raw(self, raw_sha256: str) -> str | None:
+        row = self.db.execute("SELECT id FROM documents WHERE raw_sha256 = ? LIMIT 1", (raw_sha256,)).fetchone()
+        return str(row[0]) if row else None
+
+    def record_skip(self, source: str, reason: str, message: str | None) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO skips (source, reason, message) VALUES (?, ?, ?)"
+                " ON CONFLICT(source) DO UPDATE SET reason = excluded.reason, message = excluded.message,"
+                " at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+                (source, reason, message),
+            )
+
+    # -- reads -------------------------------------------------------------------------------
+    def get(self, doc_id: str) -> Document:
+        cur = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,))
+        rows = _rows(cur)
+        if not rows:
+            raise NotFound(f"no document with id {doc_id!r}")
+        row = rows[0]
+        data: dict[str, Any] = {c: row[c] for c in _DOC_COLUMNS}
+        data["boilerplate"] = json.loads(row["boilerplate_json"])
+        data["errors"] = json.loads(row["errors_json"])
+        data["entities"] = _rows(
+            self.db.execute(
+                "SELECT m.text, m.start, m.end, e.name, m.type, m.entity_id, m.role, m.extractor, m.confidence"
+                " FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.doc_id = ? ORDER BY m.start",
+                (doc_id,),
+            )
+        )
+        data["canonical_entities"] = [
+            {**r, "aliases": []}
+            for r in _rows(
+                self.db.execute(
+                    "SELECT DISTINCT e.id, e.name, e.type FROM entities e JOIN mentions m ON m.entity_id = e.id"
+                    " WHERE m.doc_id = ? ORDER BY e.name",
+                    (doc_id,),
+                )
+            )
+        ]
+        claims = _rows(self.db.execute("SELECT * FROM claims WHERE doc_id = ? ORDER BY start", (doc_id,)))
+        for c in claims:
+            c.pop("doc_id")
+            c["id"] = c.pop("claim_id")
+            c["direct"] = bool(c["direct"])
+        data["claims"] = claims
+        times = _rows(self.db.execute("SELECT * FROM times WHERE doc_id = ? ORDER BY start", (doc_id,)))
+        for t in times:
+            t.pop("doc_id")
+        data["times"] = times
+        data["places"] = _rows(
+            self.db.execute(
+                "SELECT pm.text, pm.start, pm.end, p.name, pm.place_id, p.country, p.admin1, p.lat, p.lon,"
+                " p.feature, pm.precision, pm.extractor, pm.confidence FROM place_mentions pm"
+                " LEFT JOIN places p ON p.id = pm.place_id WHERE pm.doc_id = ? ORDER BY pm.start",
+                (doc_id,),
+            )
+        )
+        data["events"] = [
+            json.loads(r[0])
+            for r in self.db.execute("SELECT event_json FROM events WHERE doc_id = ? ORDER BY seq", (doc_id,))
+        ]
+        return Document.from_json(data)
+
+    def documents(self, limit: int = 50, offset: int = 0) -> list[Row]:
+        return _rows(
+            self.db.execute(
+                "SELECT d.id, d.published, d.outlet, d.title, d.author, d.source, d.duplicate_of,"
+                " length(d.text) AS chars,"
+                " (SELECT count(*) FROM mentions m WHERE m.doc_id = d.id) AS mentions,"
+                " (SELECT count(*) FROM claims c WHERE c.doc_id = d.id) AS claims"
+                " FROM documents d ORDER BY d.published DESC NULLS LAST, d.stored_at DESC LIMIT ? OFFSET ?",
+                (limit, offset),
+            )
+        )
+
+    def entities(self, type_: str | None = None, doc_id: str | None = None, limit: int = 100) -> list[Row]:
+        return _rows(
+            self.db.execute(
+                "SELECT e.id, e.name, e.type, count(*) AS mentions, count(DISTINCT m.doc_id) AS documents,"
+                " group_concat(DISTINCT m.role) AS roles"
+                " FROM entities e JOIN mentions m ON m.entity_id = e.id"
+                " WHERE (?1 IS NULL OR e.type = ?1) AND (?2 IS NULL OR m.doc_id = ?2)"
+                " GROUP BY e.id ORDER BY mentions DESC, e.name LIMIT ?3",
+                (type_.upper() if type_ else None, doc_id, limit),
+            )
+        )
+
+    def query_claims(
+        self,
+        speaker: str | None = None,
+        stance: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+    ) -> list[Row]:
+        pattern = f"%{speaker.casefold()}%" if speaker else None
+        rows = _rows(
+            self.db.execute(
+                "SELECT c.doc_id, c.claim_id, c.speaker, c.speaker_name, c.cue, c.direct, c.stance, c.content,"
+                " c.start, c.end, c.said_on, c.parent, c.confidence, d.title, d.published"
+                " FROM claims c JOIN documents d ON d.id = c.doc_id"
+                " WHERE (?1 IS NULL OR lower(coalesce(c.speaker_name, '')) LIKE ?1"
+                "        OR lower(coalesce(c.speaker, '')) LIKE ?1)"
+                " AND (?2 IS NULL OR c.stance = ?2) AND (?3 IS NULL OR c.doc_id = ?3)"
+                " ORDER BY d.published DESC NULLS LAST, c.doc_id, c.start LIMIT ?4",
+                (pattern, stance, doc_id, limit),
+            )
+        )
+        for r in rows:
+            r["direct"] = bool(r["direct"])
+        return rows
+
+    def query_places(self, name: str | None = None, doc_id: str | None = None, limit: int = 100) -> list[Row]:
+        pattern = f"%{name.casefold()}%" if name else None
+        return _rows(
+            self.db.execute(
+                "SELECT p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.feature, count(*) AS mentions,"
+                " count(DISTINCT pm.doc_id) AS documents"
+                " FROM place_mentions pm JOIN places p ON p.id = pm.place_id"
+                " WHERE (?1 IS NULL OR lower(p.name) LIKE ?1 OR lower(pm.text) LIKE ?1)"
+                " AND (?2 IS NULL OR pm.doc_id = ?2)"
+                " GROUP BY p.id ORDER BY mentions DESC, p.name LIMIT ?3",
+                (pattern, doc_id, limit),
+            )
+        )
+
+    def query_times(self, doc_id: str | None = None, limit: int = 100) -> list[Row]:
+        return _rows(
+            self.db.execute(
+                "SELECT doc_id, text, start, end, type, value, precision, anchor FROM times"
+                " WHERE (?1 IS NULL OR doc_id = ?1) ORDER BY doc_id, start LIMIT ?2",
+                (doc_id, limit),
+            )
+        )
+
+    def search(self, query: str, limit: int = 20) -> list[Row]:
+        try:
+            return _rows(
+                self.db.execute(
+                    "SELECT d.id, d.title, d.published, d.outlet,"
+                    " snippet(documents_fts, 1, '[', ']', ' … ', 12) AS snippet, bm25(documents_fts) AS rank"
+                    " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
+                    " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
+                    (query, limit),
+                )
+            )
+        except sqlite3.OperationalError:
+            # Not valid FTS5 syntax (stray quote, operator): search the words as a phrase instead.
+            phrase = '"' + query.replace('"', '""') + '"'
+            return self.search(phrase, limit) if phrase != query else []
+
+    def skips(self, limit: int = 100) -> list[Row]:
+        return _rows(self.db.execute("SELECT source, reason, message, at FROM skips ORDER BY at DESC LIMIT ?", (limit,)))
+
+    def counts(self) -> dict[str, int]:
+        tables = ("documents", "entities", "mentions", "claims", "times", "place_mentions", "events", "skips")
+        # Table names come from the constant tuple above, never from input.
+        return {t: int(self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+
+    def close(self) -> None:
+        self.db.close()
