@@ -107,7 +107,7 @@ class SQLiteStore:
             ],
         )
         db.executemany(
-            "INSERT OR IGNORE INTO claims (doc_id, claim_id, speaker, speaker_start, speaker_end, speaker_name,"
+            "INSERT INTO claims (doc_id, claim_id, speaker, speaker_start, speaker_end, speaker_name,"
             " speaker_entity_id, cue, cue_start, cue_end, direct, stance, content, start, end, said_on, parent,"
             " extractor, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [

@@ -1,0 +1,155 @@
+"""Tests of frontwire/store/sqlite.py: idempotent writes, migrations, queries, FTS."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from frontwire.errors import NotFound
+from frontwire.model import (
+    Article,
+    Boilerplate,
+    Claim,
+    Document,
+    Entity,
+    Mention,
+    PlaceMention,
+    TimeExpression,
+    entity_id,
+)
+from frontwire.store import open_store
+
+TEXT = "Kyrylenko said Bakhmut is under fire on Monday."
+
+
+def make_doc(doc_id: str = "d1", text: str = TEXT, raw: str = "r1") -> Document:
+    eid = entity_id("PERSON", "Pavlo Kyrylenko")
+    pid = "geonames:713174"
+    doc = Document(
+        article=Article(
+            id=doc_id,
+            source=f"{doc_id}.txt",
+            text=text,
+            title="Bakhmut under fire",
+            published="2023-03-07",
+            raw_sha256=raw,
+            boilerplate=[Boilerplate(start=0, end=15, text="Connect with us", reason="social")],
+        ),
+        entities=[Entity(id=eid, name="Pavlo Kyrylenko", type="PERSON", aliases=["Kyrylenko"])],
+        mentions=[Mention(text="Kyrylenko", start=0, end=9, name="Pavlo Kyrylenko", type="PERSON", entity_id=eid)],
+        times=[
+            TimeExpression(
+                text="on Monday", start=37, end=46, type="DATE", value="2023-03-06/2023-03-06", precision="day"
+            )
+        ],
+        places=[
+            PlaceMention(
+                text="Bakhmut", start=15, end=22, name="Bakhmut", place_id=pid, country="UA", admin1="Donetsk",
+                lat=48.594, lon=37.999, feature="city", precision=1,
+            )  # fmt: skip
+        ],
+        claims=[
+            Claim(
+                id="c1", speaker="Kyrylenko", speaker_start=0, speaker_end=9, speaker_name="Pavlo Kyrylenko",
+                speaker_entity_id=eid, cue="said", cue_start=10, cue_end=14, direct=False, stance="asserted",
+                content="Bakhmut is under fire on Monday", start=15, end=46,
+            )  # fmt: skip
+        ],
+    )
+    return doc
+
+
+def test_sqlite_offsets_of_fixture_are_exact() -> None:
+    doc = make_doc()
+    for rec in [*doc.mentions, *doc.times, *doc.places]:
+        assert doc.text[rec.start : rec.end] == rec.text
+    assert doc.text[15:46] == doc.claims[0].content
+
+
+def test_sqlite_add_is_idempotent(store) -> None:  # type: ignore[no-untyped-def]
+    first = store.add_documents([make_doc()])
+    again = store.add_documents([make_doc()])
+    assert first.stored == ["d1"] and first.duplicates == []
+    assert again.stored == [] and again.duplicates == ["d1"]
+    counts = store.counts()
+    assert counts["documents"] == 1 and counts["mentions"] == 1 and counts["claims"] == 1
+
+
+def test_sqlite_roundtrip_keeps_the_document_json(store) -> None:  # type: ignore[no-untyped-def]
+    doc = make_doc()
+    store.add_documents([doc])
+    back = store.get("d1").to_json()
+    want = doc.to_json()
+    for key in ("id", "text", "title", "published", "boilerplate", "claims", "times"):
+        assert back[key] == want[key], key
+    assert back["entities"][0]["name"] == "Pavlo Kyrylenko"
+    assert back["places"][0]["lat"] == pytest.approx(48.594)
+
+
+def test_sqlite_get_missing_raises_not_found(store) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NotFound):
+        store.get("nope")
+
+
+def test_sqlite_same_text_other_id_is_marked_duplicate(store) -> None:  # type: ignore[no-untyped-def]
+    store.add_documents([make_doc("d1")])
+    # Re-publication: same body (different case/spacing), other URL-derived id.
+    store.add_documents([make_doc("d2", text=TEXT.upper().replace(" ", "  "), raw="r2")])
+    rows = {r["id"]: r for r in store.documents()}
+    assert rows["d2"]["duplicate_of"] == "d1"
+    assert rows["d1"]["duplicate_of"] is None
+
+
+def test_sqlite_queries_filter(store) -> None:  # type: ignore[no-untyped-def]
+    store.add_documents([make_doc()])
+    assert [r["name"] for r in store.entities(type_="person")] == ["Pavlo Kyrylenko"]
+    assert store.entities(type_="GPE") == []
+    assert len(store.query_claims(speaker="kyrylenko")) == 1
+    assert store.query_claims(stance="hedged") == []
+    assert store.query_places(name="bakh")[0]["country"] == "UA"
+    assert store.query_times()[0]["value"] == "2023-03-06/2023-03-06"
+    assert store.has_raw("r1") == "d1" and store.has_raw("zz") is None
+
+
+def test_sqlite_search_ranks_and_survives_bad_syntax(store) -> None:  # type: ignore[no-untyped-def]
+    store.add_documents([make_doc()])
+    hits = store.search("bakhmut")
+    assert [h["id"] for h in hits] == ["d1"]
+    assert "[Bakhmut]" in hits[0]["snippet"]
+    assert store.search('"unbalanced') == []  # invalid FTS5 syntax: no exception
+    assert store.search("Odesa") == []
+
+
+def test_sqlite_injection_is_inert(store) -> None:  # type: ignore[no-untyped-def]
+    store.add_documents([make_doc()])
+    assert store.query_claims(speaker="x' OR '1'='1") == []
+    assert store.counts()["documents"] == 1
+
+
+def test_sqlite_skips_are_recorded_and_cleared_on_success(store) -> None:  # type: ignore[no-untyped-def]
+    store.record_skip("d1.txt", "empty", "nothing there")
+    assert store.skips()[0]["reason"] == "empty"
+    store.add_documents([make_doc()])  # same source later succeeds
+    assert store.skips() == []
+
+
+def test_sqlite_migrations_run_once_and_wal(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    open_store(path).close()
+    open_store(path).close()
+    db = sqlite3.connect(path)
+    names = [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY name")]
+    assert names == ["m001_documents", "m002_claims_times_places"]
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_sqlite_failed_batch_stores_nothing(store) -> None:  # type: ignore[no-untyped-def]
+    bad = make_doc("d9")
+    bad.claims[0].stance = "maybe"  # violates the CHECK constraint
+    from frontwire.errors import StoreError
+
+    with pytest.raises(StoreError):
+        store.add_documents([make_doc("d8", raw="r8"), bad])
+    assert store.counts()["documents"] == 0
