@@ -23,6 +23,9 @@ class Settings:
     max_input_bytes: int = 5_000_000
     # Clean article text over this many characters is cut (and the cut is reported).
     max_text_chars: int = 200_000
+    # An HTML page whose extracted body has fewer words is a navigation or index page, not an
+    # article (trafilatura returns the menu text of such pages).
+    min_article_words: int = 8
     # Web fetch limits: whole-request timeout in seconds and response size cap in bytes.
     fetch_timeout: float = 15.0
     fetch_max_bytes: int = 5_000_000

@@ -66,8 +66,9 @@ def extract_html(item: RawItem, resources: Resources) -> Article:
     except (ValueError, etree.LxmlError) as exc:
         raise ExtractError(f"{item.source}: {exc}") from exc
     text = (getattr(result, "text", None) or "").strip() if result is not None else ""
-    if not text:
-        raise ExtractError(f"{item.source}: no article text found in the page")
+    words = len(text.split())
+    if words < resources.settings.min_article_words:
+        raise ExtractError(f"{item.source}: no article text found in the page ({words} words)")
     boilerplate = []
     limit = resources.settings.max_text_chars
     if len(text) > limit:
@@ -84,7 +85,11 @@ def extract_html(item: RawItem, resources: Resources) -> Article:
     if item.published:
         published, published_source = iso_date(item.published), item.published_source or "given"
     if not published and getattr(result, "date", None):
-        published, published_source = iso_date(result.date), "html"
+        published = iso_date(result.date)
+        # htmldate also reads the URL path: name that source when it is where the date came from.
+        published_source = (
+            "url" if published and published in (date_from_url(item.url), date_from_url(canon)) else "html"
+        )
     if not published:
         published = date_from_url(item.url or page_url)
         published_source = "url" if published else None
