@@ -1,0 +1,427 @@
+"""Plain-text page dumps -> article body and metadata, with a line classifier (no HTML needed)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources as importlib_resources
+from typing import Any
+
+from frontwire.errors import EmptyInput, ExtractError, ResourceError, UnsupportedFormat
+from frontwire.extract.metadata import iso_date
+from frontwire.model import Article, Boilerplate, RawItem, document_id, sha256_hex
+from frontwire.resources import Resources
+
+EXTRACTOR = "extract.text/1"
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = tuple(".!?\"”’')»…;:")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+
+
+@dataclass(frozen=True, slots=True)
+class TextRules:
+    """Compiled rules of ``frontwire/data/text_rules.json``."""
+
+    max_rule_words: int
+    full: re.Pattern[str]  # one named group per category, fullmatch on short lines
+    start: re.Pattern[str] | None  # match at the start of short lines
+    contains: re.Pattern[str] | None  # search in short lines
+    long: re.Pattern[str] | None  # search in lines of any length
+    section_end: re.Pattern[str]  # a heading after which the article is over (related, comments, ...)
+    bio_head: re.Pattern[str]  # "<Name> is <Outlet>'s <role>" / "<Name> is a <role>"
+    bio_outlet: re.Pattern[str]
+    bio_pronoun: re.Pattern[str]
+    date_shape: re.Pattern[str]
+    byline_name: re.Pattern[str]
+    byline_label: re.Pattern[str]
+    stopwords: tuple[frozenset[str], ...]  # one set per language
+
+
+def _group(parts: dict[str, list[str]]) -> re.Pattern[str] | None:
+    alts = [f"(?P<{name}>{'|'.join(f'(?:{p})' for p in pats)})" for name, pats in parts.items() if pats]
+    return re.compile("|".join(alts), re.I) if alts else None
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> TextRules:
+    """Load and compile the bundled rules (cached: one copy per process)."""
+    try:
+        raw = (
+            importlib_resources.files("frontwire.data")
+            .joinpath("text_rules.json")
+            .read_text(encoding="utf-8")
+        )
+        data: dict[str, Any] = json.loads(raw)
+        cats: dict[str, dict[str, list[str]]] = data["categories"]
+        full = _group({k: v.get("full", []) for k, v in cats.items()})
+        if full is None:
+            raise ValueError("no 'full' rules")
+        bio = data["bio"]
+        head = rf"^{bio['subject']} {bio['predicate']} (?:{bio['outlet_role']}|{bio['role_words']})"
+        return TextRules(
+            max_rule_words=int(data["max_rule_words"]),
+            full=full,
+            start=_group({k: v.get("start", []) for k, v in cats.items()}),
+            contains=_group({k: v.get("contains", []) for k, v in cats.items()}),
+            long=_group({k: v.get("long", []) for k, v in cats.items()}),
+            section_end=re.compile("|".join(f"(?:{p})" for p in data["section_end"]), re.I),
+            bio_head=re.compile(head),
+            bio_outlet=re.compile(rf"^{bio['subject']} {bio['predicate']} {bio['outlet_role']}"),
+            bio_pronoun=re.compile(bio["pronoun_sentence"]),
+            date_shape=re.compile(data["date_shape"], re.I),
+            byline_name=re.compile(data["byline_name"], re.I),
+            byline_label=re.compile(data["byline_label"], re.I),
+            stopwords=tuple(frozenset(words) for words in data["stopwords"].values()),
+        )
+    except (OSError, KeyError, TypeError, ValueError, re.error) as exc:
+        raise ResourceError(f"frontwire/data/text_rules.json: {exc}") from exc
+
+
+@dataclass(slots=True)
+class CleanText:
+    """The article body of a text dump, what was removed from it, and the metadata it states."""
+
+    body: str
+    boilerplate: list[Boilerplate] = field(default_factory=list)
+    title: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    section: str | None = None
+    published: str | None = None
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int  # offsets of the stripped line in the input
+    end: int
+    text: str
+    block: int  # index of the blank-line separated block
+    words: int
+    reason: str | None = None  # rule verdict (boilerplate category) or None
+    score: float = 0.0
+    keep: bool = False
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    block, pos, blank = 0, 0, False
+    for raw in text.splitlines(keepends=True):
+        content = raw.rstrip("\r\n")
+        stripped = content.strip()
+        if stripped:
+            if blank and out:
+                block += 1
+            lead = len(content) - len(content.lstrip())
+            start = pos + lead
+            out.append(_Line(start, start + len(stripped), stripped, block, len(_WORD.findall(stripped))))
+            blank = False
+        else:
+            blank = True
+        pos += len(raw)
+    return out
+
+
+def _rule(line: _Line, rules: TextRules) -> str | None:
+    text = line.text.translate(_QUOTES)
+    if line.words <= rules.max_rule_words:
+        m = rules.full.fullmatch(text)
+        if m is None and rules.start is not None:
+            m = rules.start.match(text)
+        if m is None and rules.contains is not None:
+            m = rules.contains.search(text)
+        if m is not None:
+            return m.lastgroup
+    if rules.long is not None:
+        m = rules.long.search(text)
+        if m is not None:
+            return m.lastgroup
+    return None
+
+
+def _stop_ratio(text: str, rules: TextRules) -> float:
+    tokens = [t.casefold() for t in _WORD.findall(text)]
+    if not tokens:
+        return 0.0
+    return max(sum(t in sw for t in tokens) for sw in rules.stopwords) / len(tokens)
+
+
+def _score(line: _Line, rules: TextRules) -> float:
+    """Content evidence of one line: positive for prose, negative for chrome."""
+    if line.reason is not None:
+        return -30.0
+    n = len(line.text)
+    ends = line.text.endswith(_SENTENCE_END)
+    if line.words >= 8 or n >= 60:
+        stop = _stop_ratio(line.text, rules)
+        if ends and (stop >= 0.15 or n >= 120 or line.words <= 3):
+            return float(n)
+        if line.words >= 25 and stop >= 0.2:
+            return n * 0.5
+        return -5.0
+    if ends and line.words >= 4:
+        return 5.0
+    return -10.0
+
+
+def _best_zone(lines: list[_Line]) -> tuple[int, int] | None:
+    """Maximum-sum run of line scores: the densest stretch of prose (Kadane)."""
+    best, best_span = 0.0, None
+    run, run_start = 0.0, 0
+    for i, line in enumerate(lines):
+        if run <= 0:
+            run, run_start = 0.0, i
+        run += line.score
+        if run > best:
+            best, best_span = run, (run_start, i)
+    return best_span
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip().casefold()
+
+
+def _is_bio(text: str, rules: TextRules) -> bool:
+    return bool(rules.bio_head.match(text.translate(_QUOTES)))
+
+
+def _title_like(line: _Line) -> bool:
+    return 2 <= line.words <= 40 and not line.text.endswith((".", ",", ";")) and len(line.text) >= 10
+
+
+def _section_like(line: _Line) -> bool:
+    return 1 <= line.words <= 4 and len(line.text) <= 40 and not line.text.endswith((".", ",", ";", ":", "?"))
+
+
+def _parse_date(text: str, rules: TextRules) -> str | None:
+    m = rules.date_shape.search(text)
+    if not m:
+        return None
+    return iso_date(m.group(0))
+
+
+_NAME = re.compile(
+    r"^(?:[A-Z][\w'’.-]*|[A-Z]\.)(?:\s+(?:[A-Z][\w'’.-]*|[A-Z]\.|de|van|von|der|da|al|bin)){0,4}$"
+)
+
+
+def _name(text: str) -> str | None:
+    text = text.strip(" ,;:|-–—")
+    return text if _NAME.match(text) and len(text.split()) >= 2 else None
+
+
+def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> CleanText:
+    """Split a text dump into article body and boilerplate, and recover the metadata it states.
+
+    Boilerplate offsets index ``text``. With ``max_chars``, a longer body is cut at a paragraph
+    boundary and the cut is recorded with reason ``truncated``.
+    """
+    lines = _lines(text)
+    result = CleanText(body="")
+    if not lines:
+        return result
+    for line in lines:
+        line.reason = _rule(line, rules)
+        line.score = _score(line, rules)
+    zone = _best_zone(lines)
+    if zone is None:
+        zone = (0, len(lines) - 1)
+    first, last = zone
+    # A related-stories or comments heading inside the zone closes the article when prose precedes it.
+    prose_seen = 0
+    for i in range(first, last + 1):
+        line = lines[i]
+        if (
+            prose_seen >= 300
+            and line.words <= 8
+            and rules.section_end.fullmatch(line.text.translate(_QUOTES))
+        ):
+            last = i - 1
+            break
+        if line.score > 0:
+            prose_seen += len(line.text)
+    reasons: dict[int, str] = {}
+    for i, line in enumerate(lines):
+        if i < first or i > last:
+            reasons[i] = line.reason or "outside_body"
+        elif line.reason:
+            reasons[i] = line.reason
+    # Repeats: a later copy of a line already in the body goes (pull quotes, doubled blocks).
+    seen: dict[str, int] = {}
+    for i in range(first, last + 1):
+        if i in reasons or lines[i].words < 6:
+            continue
+        key = _norm(lines[i].text)
+        if key in seen:
+            reasons[i] = "repeated"
+        else:
+            seen[key] = i
+    # Author bio at the tail: walk back over the last body lines, skipping lines already removed.
+    bio_subject: str | None = None
+    bio_outlet: str | None = None
+    for i in range(last, first - 1, -1):
+        if i in reasons and reasons[i] != "repeated":
+            continue
+        txt = lines[i].text.translate(_QUOTES)
+        if _is_bio(txt, rules) or (
+            i + 1 <= last and reasons.get(i + 1) == "author_bio" and rules.bio_pronoun.match(txt)
+        ):
+            reasons[i] = "author_bio"
+            m = rules.bio_outlet.match(txt)
+            hm = rules.bio_head.match(txt)
+            if hm:
+                bio_subject = hm.group("name")
+            if m:
+                bio_outlet = m.group("outlet")
+            continue
+        break
+    # A block identical to a bio is a bio wherever it is (printed twice: after the body and in a box).
+    bio_keys = {_norm(lines[i].text) for i, r in reasons.items() if r == "author_bio"}
+    if bio_keys:
+        for i, line in enumerate(lines):
+            if _norm(line.text) in bio_keys:
+                reasons[i] = "author_bio"
+
+    # Title and section label: the headline is the last title-like line before the body.
+    head_limit = max(0, first - 25)
+    title_i: int | None = None
+    for i in range(first - 1, head_limit - 1, -1):
+        line = lines[i]
+        if line.reason is None and _title_like(line):
+            title_i = i
+            break
+    if title_i is None and first < len(lines) and _title_like(lines[first]) and lines[first].reason is None:
+        if first < last and not lines[first].text.endswith(_SENTENCE_END):
+            title_i = first
+    if title_i is not None:
+        result.title = lines[title_i].text
+        reasons[title_i] = "title"
+        for j in range(title_i - 1, max(-1, title_i - 3), -1):
+            cand = lines[j]
+            if cand.reason is None and _section_like(cand):
+                result.section = cand.text
+                reasons[j] = "section"
+                break
+            if cand.reason not in ("date_line", "byline", "social", "image_credit"):
+                break
+
+    # Author, outlet and date from byline, date and footer lines of the page.
+    head_end = min(len(lines), first + 5)
+    for i, line in enumerate(lines):
+        txt = line.text.translate(_QUOTES)
+        near_head = head_limit <= i < head_end
+        if result.author is None and line.reason == "byline":
+            if rules.byline_label.fullmatch(txt):
+                nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+                name = _name(nxt)
+                if name:
+                    result.author = name
+            else:
+                m = rules.byline_name.match(txt)
+                if m:
+                    result.author = _name(m.group("name")) or result.author
+        if result.published is None and near_head and line.reason == "date_line":
+            result.published = _parse_date(txt, rules)
+        if result.outlet is None and line.reason == "footer":
+            m = re.match(
+                r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(.+?)[.,]?(?:\s+all rights reserved.*)?$",
+                txt,
+                re.I,
+            )
+            if m and 1 <= len(m.group(1).split()) <= 5:
+                result.outlet = m.group(1).strip()
+    if result.author is None and bio_subject:
+        result.author = bio_subject
+    if bio_outlet:
+        result.outlet = bio_outlet
+
+    # Assemble the body from kept lines; a paragraph break wherever the input had one.
+    parts: list[str] = []
+    prev_block = -1
+    body_len = 0
+    cut_at: int | None = None
+    for i in range(first, last + 1):
+        if i in reasons:
+            continue
+        line = lines[i]
+        sep = "" if not parts else ("\n" if line.block == prev_block else "\n\n")
+        if max_chars is not None and body_len + len(sep) + len(line.text) > max_chars and parts:
+            cut_at = line.start
+            break
+        parts.append(sep + line.text)
+        body_len += len(sep) + len(line.text)
+        prev_block = line.block
+    result.body = "".join(parts)
+
+    spans: list[Boilerplate] = []
+    for i in sorted(reasons):
+        line = lines[i]
+        if cut_at is not None and line.start >= cut_at:
+            break
+        reason = reasons[i]
+        if spans and spans[-1].reason == reason and not text[spans[-1].end : line.start].strip():
+            spans[-1].end = line.end
+            spans[-1].text = text[spans[-1].start : line.end]
+        else:
+            spans.append(Boilerplate(start=line.start, end=line.end, text=line.text, reason=reason))
+    if cut_at is not None:
+        spans.append(Boilerplate(start=cut_at, end=len(text), text="", reason="truncated"))
+    result.boilerplate = spans
+    return result
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Bytes of a text dump -> str: UTF-8, else charset detection; binary junk is refused."""
+    from frontwire.extract.html import looks_binary
+
+    if not data.strip():
+        raise EmptyInput(f"{source}: empty input")
+    if looks_binary(data):
+        raise UnsupportedFormat(f"{source}: binary content, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None:
+            raise UnsupportedFormat(f"{source}: not decodable as text") from None
+        text = str(best)
+    if not text.strip():
+        raise EmptyInput(f"{source}: whitespace only")
+    return text
+
+
+def extract_text(item: RawItem, resources: Resources) -> Article:
+    """Clean a plain-text item (a page dump, or text another tool already extracted) into an Article."""
+    text = decode_text(item.data, item.source)
+    cleaned = clean_text(text, resources.text_rules, max_chars=resources.settings.max_text_chars)
+    body = cleaned.body.strip()
+    if not _WORD.search(body):
+        raise ExtractError(f"{item.source}: no article text left after removing page chrome")
+    if item.published:
+        published, published_source = iso_date(item.published), item.published_source or "given"
+    else:
+        published, published_source = cleaned.published, "text" if cleaned.published else None
+    from frontwire.extract.metadata import canonical_url
+
+    canon = canonical_url(item.url)
+    return Article(
+        id=document_id(canon, body),
+        source=item.source,
+        text=body,
+        url=item.url,
+        canonical_url=canon,
+        outlet=item.outlet or cleaned.outlet,
+        title=item.title or cleaned.title,
+        author=item.author or cleaned.author,
+        section=item.section or cleaned.section,
+        published=published,
+        published_source=published_source,
+        raw_sha256=sha256_hex(item.data),
+        fetched_at=item.fetched_at,
+        boilerplate=cleaned.boilerplate,
+        extractor=EXTRACTOR,
+    )
