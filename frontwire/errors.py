@@ -7,6 +7,7 @@
     │   ├── UnsupportedFormat      the bytes are not a format we read (binary junk, non-HTML type)
     │   ├── EmptyInput             nothing to read (empty file, whitespace only)
     │   ├── TooLarge               over the size limit (the limit is in the message)
+    │   ├── NotFoundInput          the input path does not exist (or a glob matches nothing)
     │   └── MalformedContainer     a WARC, gzip, feed or JSONL container is truncated or invalid
     ├── ExtractError               a page was read but holds no article text
     ├── ResourceError              a bundled model or data file is missing or broken
@@ -63,6 +64,12 @@ class TooLarge(InputError):
     """The input is over the configured size limit."""
 
     reason = "too_large"
+
+
+class NotFoundInput(InputError):
+    """The input path does not exist, or a glob matches nothing."""
+
+    reason = "not_found"
 
 
 class MalformedContainer(InputError):

@@ -1,1 +1,60 @@
-"""ingest stage."""
+"""Ingest: every kind of source (files, folders, globs, JSONL, RSS/Atom, WARC, URLs) -> RawItems, safely.
+
+Entry point: :func:`iter_items`. Bad input never raises: it becomes an ``Outcome`` skip with the
+error's reason code, in its place in the input order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from frontwire.config import Settings
+from frontwire.errors import FetchError
+from frontwire.ingest.base import Context, Entries, skip
+from frontwire.ingest.files import expand_input, iter_path
+from frontwire.ingest.web import Fetcher, FetchResult, iter_url
+from frontwire.model import RawItem
+from frontwire.pipeline import Outcome
+
+__all__ = ["FetchResult", "Fetcher", "iter_items"]
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
+
+
+def _iter_input(arg: str, ctx: Context) -> Entries:
+    scheme = _SCHEME.match(arg)
+    if scheme:
+        if scheme.group(1).lower() in ("http", "https"):
+            yield from iter_url(arg, ctx)
+        else:
+            yield skip(
+                arg, FetchError(f"{arg}: scheme {scheme.group(1)!r} is not read (only http and https)")
+            )
+        return
+    for found in expand_input(arg):
+        if isinstance(found, Exception):
+            yield skip(arg, found)
+        else:
+            source, path = found
+            yield from iter_path(path, source, ctx)
+
+
+def iter_items(
+    inputs: list[str],
+    settings: Settings,
+    follow: bool = False,
+    fetcher: Fetcher | None = None,
+) -> Iterator[RawItem | Outcome]:
+    """Yield the RawItems of ``inputs`` (or a skip for each unreadable one), in input order.
+
+    ``inputs`` mixes file paths, folders (read recursively, sorted), globs, and http(s) URLs;
+    with ``follow`` a feed item (or a JSONL record with only a ``url``) is fetched from its link.
+    ``fetcher`` replaces the default safe fetcher (tests pass one with a mock transport).
+    """
+    ctx = Context(settings=settings, follow=follow, given_fetcher=fetcher)
+    try:
+        for arg in inputs:
+            yield from _iter_input(arg, ctx)
+    finally:
+        ctx.close()

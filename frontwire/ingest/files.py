@@ -1,0 +1,190 @@
+"""Local inputs: expand paths, folders and globs in a fixed order, then read each file by what its bytes are.
+
+The bytes decide the format (an ``.html`` of binary junk is unsupported, a ``.txt`` holding a page
+is HTML); the name only says which files a folder walk picks up and which formats are streamed
+(WARC and JSONL, whose size limit is per record rather than per file).
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import os
+import stat
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from frontwire.errors import (
+    EmptyInput,
+    FrontwireError,
+    InputError,
+    MalformedContainer,
+    NotFoundInput,
+    TooLarge,
+    UnsupportedFormat,
+)
+from frontwire.ingest.base import Context, Entries, skip
+from frontwire.ingest.sniff import HEAD_BYTES, Format, sniff
+from frontwire.model import RawItem
+
+# What a folder walk picks up (a file named explicitly is always read, whatever its name).
+_DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".txt", ".text"})
+_FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
+_STREAM_SUFFIXES = frozenset({".jsonl", ".ndjson", ".warc"})
+_WALK_SUFFIXES = _DOCUMENT_SUFFIXES | _FEED_SUFFIXES | _STREAM_SUFFIXES
+_GLOB_CHARS = frozenset("*?[")
+
+
+def _suffix(path: Path) -> str:
+    """The format suffix, looking through a final '.gz' ('a.warc.gz' -> '.warc')."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return os.path.splitext(name)[1]
+
+
+def is_streamed(path: Path) -> bool:
+    """WARC and JSONL files are streamed record by record, so their size is not limited as a whole."""
+    return _suffix(path) in _STREAM_SUFFIXES
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Files a folder walk reads under ``root``, in path order (names sorted at each level, a folder's
+    files where its name sorts); hidden entries and linked folders (possible loops) are skipped."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return  # an unreadable sub-folder: nothing to read there
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path)
+        elif entry.is_file() and _suffix(path) in _WALK_SUFFIXES:
+            yield path
+
+
+def expand_input(arg: str) -> Iterator[tuple[str, Path] | InputError]:
+    """(source, path) of each file one input names, in order: the file itself (its source is the
+    input as given), a folder's files, or a glob's matches; an error when it names nothing."""
+    path = Path(arg).expanduser()
+    if path.is_dir():
+        yield from ((str(p), p) for p in _walk(path))
+        return
+    if path.exists() or path.is_symlink():
+        yield arg, path
+        return
+    if _GLOB_CHARS & set(arg):
+        matches = sorted(glob.glob(os.path.expanduser(arg), recursive=True))
+        if not matches:
+            yield NotFoundInput(f"{arg}: no file matches this pattern")
+        for match in matches:
+            found = Path(match)
+            if found.is_dir():
+                yield from ((str(p), p) for p in _walk(found))
+            else:
+                yield match, found
+        return
+    yield NotFoundInput(f"{arg}: no such file or folder")
+
+
+def _read_rest(stream: IO[bytes], head: bytes, limit: int, source: str) -> bytes:
+    """``head`` plus the rest of ``stream``, reading at most one byte past ``limit`` in all."""
+    remaining = limit - len(head)
+    rest = stream.read(remaining + 1) if remaining >= 0 else b""
+    if remaining < 0 or len(rest) > remaining:
+        raise TooLarge(f"{source}: over the limit of {limit} bytes (max_input_bytes)")
+    return head + rest
+
+
+def _document(data: bytes, fmt: Format, source: str, ctx: Context) -> Entries:
+    """Items of a file read whole: a page, a text, or a feed's items."""
+    if fmt == "empty":
+        raise EmptyInput(f"{source}: empty or whitespace only")
+    if fmt == "html":
+        yield RawItem(source=source, data=data, kind="html", content_type="text/html")
+    elif fmt == "text":
+        yield RawItem(source=source, data=data, kind="text", content_type="text/plain")
+    elif fmt == "feed":
+        from frontwire.ingest.feeds import iter_feed
+
+        yield from iter_feed(data, source, ctx)
+    elif fmt == "xml":
+        raise UnsupportedFormat(f"{source}: XML that is neither an RSS/Atom feed nor an HTML page")
+    elif fmt in ("gzip", "warc"):
+        raise UnsupportedFormat(f"{source}: {fmt} content inside gzip is not read")
+    else:
+        raise UnsupportedFormat(f"{source}: binary content, not text, HTML, a feed, JSONL or WARC")
+
+
+def _gzip_file(path: Path, source: str, ctx: Context) -> Entries:
+    """A gzipped single file (.html.gz, .txt.gz, .jsonl.gz, .xml.gz); gzipped WARCs go to warcio."""
+    from frontwire.ingest.jsonl import iter_jsonl
+    from frontwire.ingest.warc import iter_warc
+
+    try:
+        with gzip.open(path, "rb") as gz:
+            head = gz.read(HEAD_BYTES)
+            fmt = sniff(head)
+            if fmt == "jsonl":
+                gz.seek(0)
+                yield from iter_jsonl(gz, source, ctx)  # type: ignore[arg-type]
+                return
+            if fmt != "warc":
+                data = _read_rest(gz, head, ctx.settings.max_input_bytes, source)  # type: ignore[arg-type]
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise MalformedContainer(f"{source}: truncated or corrupt gzip ({exc})") from exc
+    if fmt == "warc":
+        yield from iter_warc(path, source, ctx)
+        return
+    yield from _document(data, fmt, source, ctx)
+
+
+def _read(path: Path, source: str, ctx: Context) -> Entries:
+    from frontwire.ingest.jsonl import iter_jsonl
+    from frontwire.ingest.warc import iter_warc
+
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:  # a dangling link
+        raise NotFoundInput(f"{source}: no such file") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsupportedFormat(f"{source}: not a regular file")
+    size = info.st_size
+    limit = ctx.settings.max_input_bytes
+    if size == 0:
+        raise EmptyInput(f"{source}: empty file")
+    if size > limit and not is_streamed(path):
+        raise TooLarge(f"{source}: {size} bytes, over the limit of {limit} bytes (max_input_bytes)")
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+        fmt = sniff(head)
+        if fmt == "jsonl":
+            fh.seek(0)
+            yield from iter_jsonl(fh, source, ctx)
+            return
+        if fmt not in ("warc", "gzip"):
+            if size > limit:  # a streamed name on a file that turned out to be a single document
+                raise TooLarge(f"{source}: {size} bytes, over the limit of {limit} bytes (max_input_bytes)")
+            data = _read_rest(fh, head, limit, source)
+    if fmt == "warc":
+        yield from iter_warc(path, source, ctx)
+    elif fmt == "gzip":
+        yield from _gzip_file(path, source, ctx)
+    else:
+        yield from _document(data, fmt, source, ctx)
+
+
+def iter_path(path: Path, source: str, ctx: Context) -> Entries:
+    """Items of one file, or one skip saying why it cannot be read (never raises for bad input)."""
+    try:
+        yield from _read(path, source, ctx)
+    except FrontwireError as exc:
+        yield skip(source, exc)
+    except PermissionError as exc:
+        yield skip(source, InputError(f"{source}: permission denied ({exc.strerror})"))
+    except OSError as exc:
+        yield skip(source, InputError(f"{source}: cannot read ({exc.strerror or exc})"))

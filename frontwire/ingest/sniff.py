@@ -1,0 +1,170 @@
+"""Content sniffing: what the bytes are (gzip, WARC, feed, HTML, JSONL, text, binary), not what names say."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Literal
+
+Format = Literal["empty", "gzip", "warc", "binary", "feed", "xml", "html", "jsonl", "text"]
+
+# How many leading bytes the sniffer looks at; enough to get past an XML prolog, a long <head> start
+# or a first JSONL line of ordinary size.
+HEAD_BYTES = 65536
+
+GZIP_MAGIC = b"\x1f\x8b"
+WARC_MAGIC = b"WARC/"
+
+# Signatures of binary formats met among downloaded "articles" (PDFs, images, archives, fonts,
+# executables); the byte heuristics below catch most others.
+_BINARY_MAGIC: tuple[bytes, ...] = (
+    b"%PDF-",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"PK\x03\x04",
+    b"\x7fELF",
+    b"\xfd7zXZ",
+    b"Rar!\x1a",
+    b"7z\xbc\xaf",
+    b"wOFF",
+    b"wOF2",
+    b"\x00\x00\x01\x00",
+    b"RIFF",
+    b"OggS",
+    b"\x1a\x45\xdf\xa3",
+    b"BZh9",
+)
+
+# Longest BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->|<!doctype[^>]*>)*", re.I | re.S)
+_ROOT = re.compile(r"<([a-zA-Z][\w:.-]*)")
+_DOCTYPE_HTML = re.compile(r"<!doctype\s+html", re.I)
+_HTML_DOC_TAG = re.compile(r"<(?:html|head|body)[\s>]", re.I)
+# Tags that show a text is HTML markup rather than prose that happens to contain a '<'.
+_HTML_TAG = re.compile(
+    r"</?(?:p|div|span|a|br|hr|article|section|header|footer|nav|main|aside|figure|figcaption|h[1-6]|"
+    r"ul|ol|li|table|tr|td|th|meta|title|link|script|style|img|strong|em|b|i|blockquote|time)\b[^<>]*>",
+    re.I,
+)
+_FEED_ROOTS = frozenset({"rss", "feed", "rdf:rdf"})
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of ``data`` declares, or None."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def head_text(head: bytes) -> str:
+    """Best-effort text of a head of bytes for pattern checks (BOM-aware, never raises)."""
+    encoding = bom_encoding(head)
+    text = head.decode(encoding or "utf-8", errors="replace")
+    return text.lstrip("\ufeff")
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode text whose encoding nobody declared: BOM, else UTF-8, else a detected charset, else Latin-1."""
+    encoding = bom_encoding(data)
+    if encoding:
+        return data.decode(encoding, errors="replace").lstrip("\ufeff")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None:
+        return str(best)
+    return data.decode("latin-1")  # every byte maps to a character: the last resort never fails
+
+
+def binary_signature(head: bytes) -> bool:
+    """True when ``head`` starts with the signature of a known binary format."""
+    return head.startswith(_BINARY_MAGIC)
+
+
+def looks_binary(head: bytes) -> bool:
+    """True for bytes that are not text: a binary signature, NUL bytes or many control characters."""
+    if not head:
+        return False
+    if binary_signature(head):
+        return True
+    if bom_encoding(head) in {"utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"}:
+        return False  # UTF-16/32 text is full of NULs; its BOM says it is text
+    sample = head[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls / len(sample) > 0.05
+
+
+def _first_line_is_json_object(text: str) -> bool:
+    line = text.split("\n", 1)[0].strip()
+    if not line.startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def sniff(head: bytes) -> Format:
+    """Classify content from its first bytes (pass up to ``HEAD_BYTES``)."""
+    if not head.strip():
+        return "empty"
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(WARC_MAGIC):
+        return "warc"
+    if looks_binary(head):
+        return "binary"
+    text = head_text(head)
+    if not text.strip():
+        return "empty"
+    stripped = text.lstrip()
+    if stripped.startswith("<"):
+        prolog = _PROLOG.match(stripped)
+        rest = stripped[prolog.end() if prolog else 0 :]
+        root = _ROOT.match(rest)
+        name = root.group(1).lower() if root else ""
+        if name in _FEED_ROOTS:
+            return "feed"
+        if name == "html" or _DOCTYPE_HTML.search(stripped[:2048]) or _HTML_DOC_TAG.search(text):
+            return "html"
+        if len(_HTML_TAG.findall(text[:16384])) >= 2:
+            return "html"
+        return "xml" if stripped.startswith("<?xml") else "text"
+    if _HTML_DOC_TAG.search(text) or len(_HTML_TAG.findall(text[:16384])) >= 5:
+        return "html"  # a page with some leading junk before its markup
+    if stripped.startswith("{") and _first_line_is_json_object(stripped):
+        return "jsonl"
+    return "text"
+
+
+def media_type(content_type: str | None) -> str:
+    """The bare, lower-case media type of a Content-Type header ('' when absent)."""
+    if not content_type:
+        return ""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"}
+)
+TEXT_TYPES = frozenset({"text/plain"})
+# Types that say nothing about the content: the bytes decide.
+GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream", "application/unknown"})
