@@ -1,1 +1,293 @@
-"""claims stage."""
+"""Claims stage: quotes and reported statements with speaker, cue, directness, stance and date."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Any
+
+from frontwire.claims.lexicon import Lexicon, load_lexicon
+from frontwire.claims.quotes import Quote, find_quotes
+from frontwire.claims.rules import RawClaim, has_marker, phrase_claims, trim, verb_claims
+from frontwire.claims.speakers import SpeakerResolver
+from frontwire.errors import InputError
+from frontwire.model import Claim, Document, TimeExpression
+
+EXTRACTOR = "claims.rules/1"
+__all__ = ["EXTRACTOR", "extract", "load_resources"]
+
+# Between a quote and its attribution only a comma, colon or spaces may stand.
+_GAP_BEFORE = re.compile(r"[\s,:]{0,4}")
+_GAP_AFTER = re.compile(r"[\s,.]{0,4}")
+_CONTINUE_GAP = re.compile(r"\s*[,;]\s*")
+# "Name: statement" at the start of a line (headline and transcript style).
+_COLON_LINE = re.compile(r"^[ \t]*[\"“]?(?P<who>[A-Z][\w.'’\- ]{0,40}?)[ \t]*:[ \t]+(?P<what>\S.*)$", re.M)
+QUOTE_MARKS = '“”"„«»'
+MIN_DIRECT_COVER = 0.8
+
+
+def load_resources() -> Lexicon:
+    """The cue lexicon (read once per process through ``Resources.cues``)."""
+    return load_lexicon()
+
+
+def _segments(doc: Any, text: str) -> list[tuple[int, int]]:
+    """Sentence spans from ``senter``, also cut at line breaks (a sentence never spans paragraphs)."""
+    out: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        s = sent.start_char
+        for piece in text[sent.start_char : sent.end_char].split("\n"):
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                out.append((s + lead, s + len(piece.rstrip())))
+            s += len(piece) + 1
+    return out
+
+
+def _candidates(doc: Any, segments: list[tuple[int, int]], lex: Lexicon) -> list[int]:
+    """Indices of segments holding a cue candidate (lemma or phrase start); only these get parsed."""
+    starts = [s for s, _ in segments]
+    first_words = {p.tokens[0] for p in lex.phrases}
+    hits: set[int] = set()
+    for tok in doc:
+        if tok.lemma_.lower() in lex.verbs or tok.lower_ in first_words:
+            i = bisect_right(starts, tok.idx) - 1
+            if i >= 0 and tok.idx < segments[i][1]:
+                hits.add(i)
+    return sorted(hits)
+
+
+def _in_quote(pos: int, quotes: list[Quote]) -> Quote | None:
+    for q in quotes:
+        if q.start <= pos < q.end:
+            return q
+    return None
+
+
+def _quote_content(text: str, q: Quote) -> tuple[int, int]:
+    return trim(text, q.inner_start, q.inner_end, chars=" \t\n,;:—–-…" + QUOTE_MARKS)
+
+
+def _attach_quote(raw: RawClaim, text: str, quotes: list[Quote]) -> bool:
+    """Make ``raw`` direct when its content is (or stands next to) a quotation; False to drop it."""
+    if raw.content_end <= raw.content_start:
+        # Bare "X said": the quote must close just before the attribution or open just after it.
+        left = min(raw.cue_start, raw.source_start if raw.source_start is not None else raw.cue_start)
+        right = max(raw.cue_end, raw.source_end if raw.source_end is not None else raw.cue_end)
+        for q in quotes:
+            before = q.end <= left and _GAP_AFTER.fullmatch(text[q.end : left])
+            after = q.start >= right and _GAP_BEFORE.fullmatch(text[right : q.start])
+            if before or after:
+                raw.content_start, raw.content_end = _quote_content(text, q)
+                raw.direct = True
+                return raw.content_end > raw.content_start
+        return False
+    length = raw.content_end - raw.content_start
+    for q in quotes:
+        overlap = min(q.end, raw.content_end) - max(q.start, raw.content_start)
+        if overlap > 0 and overlap >= MIN_DIRECT_COVER * length and not (q.start <= raw.cue_start < q.end):
+            raw.content_start, raw.content_end = _quote_content(text, q)
+            raw.direct = True
+            break
+    if not raw.direct:
+        _balance(raw, quotes)
+    return raw.direct or not raw.quote_only
+
+
+def _balance(raw: RawClaim, quotes: list[Quote]) -> None:
+    """Never cut a mixed quote in half: widen indirect content to whole quotations it touches."""
+    for q in quotes:
+        if raw.content_start <= q.start < raw.content_end < q.end and q.end <= raw.sent_end:
+            raw.content_end = q.end
+        elif q.start < raw.content_start < q.end <= raw.content_end and q.start >= raw.sent_start:
+            raw.content_start = q.start
+
+
+def _continuations(raws: list[RawClaim], text: str, quotes: list[Quote]) -> list[RawClaim]:
+    """Second halves of split quotes ('"A," he said, "B."'): same cue and speaker, next quotation."""
+    used = {(r.content_start, r.content_end) for r in raws}
+    extra: list[RawClaim] = []
+    for r in raws:
+        if not r.direct:
+            continue
+        right = max(r.cue_end, r.source_end or 0)
+        for q in quotes:
+            if q.start >= right and _CONTINUE_GAP.fullmatch(text[right : q.start]):
+                span = _quote_content(text, q)
+                if span not in used and span[1] > span[0]:
+                    used.add(span)
+                    extra.append(_copy(r, span))
+                break
+    return extra
+
+
+def _copy(r: RawClaim, span: tuple[int, int]) -> RawClaim:
+    return RawClaim(
+        **{**{k: getattr(r, k) for k in r.__slots__}, "content_start": span[0], "content_end": span[1]}
+    )
+
+
+def _colon_claims(document: Document, quotes: list[Quote]) -> list[RawClaim]:
+    """'Name: statement' lines, when the name is a named entity of the document (headlines, transcripts)."""
+    text = document.text
+    names = {
+        m.text.casefold() for m in document.mentions if m.type in ("PERSON", "ORG", "ARMED_GROUP", "NORP")
+    }
+    names |= {m.name.casefold() for m in document.mentions if m.type == "PERSON"}
+    out: list[RawClaim] = []
+    for match in _COLON_LINE.finditer(text):
+        who = match.group("who").strip()
+        if who.casefold() not in names or (who.isupper() and len(who) < 3):
+            continue
+        s, e = trim(text, match.start("what"), match.end("what"), chars=" \t\n,;:—–-…" + QUOTE_MARKS)
+        if e <= s:
+            continue
+        ws = match.start("who")
+        colon = text.index(":", ws + len(who))
+        out.append(
+            RawClaim(
+                cue_start=colon,
+                cue_end=colon + 1,
+                lemma=":",
+                stance="asserted",
+                kind="speech",
+                content_start=s,
+                content_end=e,
+                source_start=ws,
+                source_end=ws + len(who),
+                source_head=who.split()[-1].casefold(),
+                confidence=0.6,
+                rule="colon",
+            )
+        )
+    return out
+
+
+def _said_on(raw: RawClaim, times: list[TimeExpression]) -> str | None:
+    """The interval of a date in the cue's sentence that is not part of the content or source."""
+    best: tuple[int, str] | None = None
+    for t in times:
+        if t.value is None or "/" not in t.value or t.type not in ("DATE", "TIME"):
+            continue
+        if t.start < raw.sent_start or t.end > raw.sent_end:
+            continue
+        if t.start < raw.content_end and raw.content_start < t.end:
+            continue
+        if raw.source_start is not None and t.start < (raw.source_end or 0) and raw.source_start < t.end:
+            continue
+        dist = abs(t.start - raw.cue_start)
+        if best is None or dist < best[0]:
+            best = (dist, t.value)
+    return best[1] if best else None
+
+
+def _hedged_segments(
+    doc: Any, segments: list[tuple[int, int]], quotes: list[Quote], lex: Lexicon
+) -> set[int]:
+    """Segments with a hedge marker outside quotations ("could not be independently verified")."""
+    words: list[list[str]] = [[] for _ in segments]
+    starts = [s for s, _ in segments]
+    for tok in doc:
+        i = bisect_right(starts, tok.idx) - 1
+        if i >= 0 and tok.idx < segments[i][1] and _in_quote(tok.idx, quotes) is None:
+            words[i].append(tok.lower_)
+    return {i for i, w in enumerate(words) if has_marker(w, lex.hedge_markers)}
+
+
+def _dedupe(raws: list[RawClaim]) -> list[RawClaim]:
+    """One claim per cue and content: the first rule wins a cue, the more confident a content."""
+    by_cue: dict[tuple[int, int, int, int], RawClaim] = {}
+    for r in raws:
+        by_cue.setdefault((r.cue_start, r.cue_end, r.content_start, r.content_end), r)
+    by_content: dict[tuple[int, int], RawClaim] = {}
+    for r in by_cue.values():
+        key = (r.content_start, r.content_end)
+        if key not in by_content or r.confidence > by_content[key].confidence:
+            by_content[key] = r
+    return list(by_content.values())
+
+
+def extract(document: Document, resources: Any) -> list[Claim]:
+    """All claims of a document, in text order ('c1', 'c2', ...), with nesting and speakers resolved."""
+    text = document.text
+    if not text.strip():
+        return []
+    if document.nlp is None:
+        raise InputError("claims need the NLP annotation of the document (run frontwire.nlp.annotate first)")
+    from frontwire.nlp.model import parse_span
+
+    lex: Lexicon = resources.cues
+    doc = document.nlp
+    quotes = find_quotes(text)
+    segments = _segments(doc, text)
+    raws: list[RawClaim] = []
+    for i in _candidates(doc, segments, lex):
+        s, e = segments[i]
+        parsed = parse_span(resources.nlp, text[s:e])
+        found = verb_claims(parsed, s, text, lex) + phrase_claims(parsed, s, text, lex)
+        for r in found:
+            r.sent_start, r.sent_end = s, e
+        raws.extend(found)
+    for r in _colon_claims(document, quotes):
+        seg = bisect_right([s for s, _ in segments], r.cue_start) - 1
+        r.sent_start, r.sent_end = segments[max(seg, 0)] if segments else (0, len(text))
+        raws.append(r)
+    raws = [r for r in raws if _attach_quote(r, text, quotes)]
+    raws += _continuations(raws, text, quotes)
+    raws = _dedupe(raws)
+
+    hedged = _hedged_segments(doc, segments, quotes, lex)
+    seg_starts = [s for s, _ in segments]
+    raws.sort(key=lambda r: (min(r.cue_start, r.content_start), r.cue_start))
+    resolver = SpeakerResolver(text, document.mentions, lex)
+    claims: list[Claim] = []
+    for n, r in enumerate(raws, 1):
+        stance = lex.stance_of(r.stance, r.negated)
+        seg = bisect_right(seg_starts, r.cue_start) - 1
+        if stance == "asserted" and seg in hedged:
+            stance = "hedged"
+        speaker = None
+        name = eid = None
+        if r.source_start is not None and r.source_end is not None:
+            speaker = text[r.source_start : r.source_end]
+            res = resolver.resolve(
+                r.source_start, r.source_end, r.source_head, r.source_plural, (r.content_start, r.content_end)
+            )
+            name, eid = res.name, res.entity_id
+        claims.append(
+            Claim(
+                id=f"c{n}",
+                speaker=speaker,
+                speaker_start=r.source_start,
+                speaker_end=r.source_end,
+                speaker_name=name,
+                speaker_entity_id=eid,
+                cue=text[r.cue_start : r.cue_end],
+                cue_start=r.cue_start,
+                cue_end=r.cue_end,
+                direct=r.direct,
+                stance=stance,
+                content=text[r.content_start : r.content_end],
+                start=r.content_start,
+                end=r.content_end,
+                said_on=_said_on(r, document.times),
+                extractor=EXTRACTOR,
+                confidence=round(min(0.95, r.confidence + (0.1 if r.direct else 0.0)), 2),
+            )
+        )
+    _nest(claims)
+    return claims
+
+
+def _nest(claims: list[Claim]) -> None:
+    """A claim whose cue lies inside another claim's content is part of that claim's reporting chain."""
+    for inner in claims:
+        best: Claim | None = None
+        for outer in claims:
+            if outer is inner or not (outer.start <= inner.cue_start and inner.cue_end <= outer.end):
+                continue
+            if not (outer.start <= inner.start and inner.end <= outer.end):
+                continue  # the inner statement must lie inside the outer content
+            if best is None or outer.end - outer.start < best.end - best.start:
+                best = outer
+        inner.parent = best.id if best else None

@@ -1,0 +1,116 @@
+"""The cue lexicon of the claims stage, read once from ``frontwire/data/claim_cues.json``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+
+from frontwire.errors import ResourceError
+
+CUE_FILE = "claim_cues.json"
+STANCES = frozenset({"asserted", "hedged", "denied"})
+
+
+@dataclass(frozen=True, slots=True)
+class VerbCue:
+    """One cue verb: its stance class, kind and the syntactic slots its content may fill."""
+
+    lemma: str
+    stance: str
+    kind: str
+    object: bool = False  # a direct object can be the content ("denied the report")
+    xcomp: bool = False  # an infinitive can be the content ("vowed to retake")
+    addressee: bool = False  # the direct object is the person addressed ("told Reuters")
+    quote_only: bool = False  # a cue only when its content is a direct quote ("continued")
+    particle: str | None = None  # required particle ("point out")
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseCue:
+    """A multi-word or adverbial cue ("according to", "reportedly")."""
+
+    tokens: tuple[str, ...]
+    stance: str
+    kind: str
+    source: str  # 'object' (the NP after the phrase) | 'none'
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Everything the claims stage reads from its data file."""
+
+    verbs: dict[str, VerbCue]
+    phrases: tuple[PhraseCue, ...]
+    hedge_markers: tuple[tuple[str, ...], ...]
+    negation: dict[str, str]
+    pronouns: dict[str, str]
+    person_pronouns: frozenset[str]
+    group_heads: frozenset[str]
+    description_heads: dict[str, str]
+
+    def stance_of(self, stance: str, negated: bool) -> str:
+        """The stance after negation of the cue (policy documented in the data file)."""
+        return self.negation.get(stance, stance) if negated else stance
+
+
+def _check_stance(value: Any, where: str) -> str:
+    if value not in STANCES:
+        raise ResourceError(f"{CUE_FILE}: {where} has stance {value!r}, expected one of {sorted(STANCES)}")
+    return str(value)
+
+
+def parse_lexicon(data: dict[str, Any]) -> Lexicon:
+    """Validate the JSON structure and build a :class:`Lexicon` (ResourceError when malformed)."""
+    try:
+        verbs = {
+            lemma.lower(): VerbCue(
+                lemma=lemma.lower(),
+                stance=_check_stance(spec["stance"], f"verb {lemma!r}"),
+                kind=str(spec["kind"]),
+                object=bool(spec.get("object", False)),
+                xcomp=bool(spec.get("xcomp", False)),
+                addressee=bool(spec.get("addressee", False)),
+                quote_only=bool(spec.get("quote_only", False)),
+                particle=spec.get("particle"),
+            )
+            for lemma, spec in data["verbs"].items()
+        }
+        phrases = tuple(
+            PhraseCue(
+                tokens=tuple(t.lower() for t in p["tokens"]),
+                stance=_check_stance(p["stance"], f"phrase {p['tokens']!r}"),
+                kind=str(p["kind"]),
+                source=str(p.get("source", "object")),
+            )
+            for p in data["phrases"]
+        )
+        negation = {k: _check_stance(v, f"negation of {k!r}") for k, v in data["negation"].items()}
+        return Lexicon(
+            verbs=verbs,
+            phrases=phrases,
+            hedge_markers=tuple(tuple(w.lower() for w in m) for m in data["hedge_markers"]),
+            negation=negation,
+            pronouns={k.lower(): str(v) for k, v in data["pronouns"].items()},
+            person_pronouns=frozenset(p.lower() for p in data["person_pronouns"]),
+            group_heads=frozenset(g.lower() for g in data["group_heads"]),
+            description_heads={k.lower(): str(v) for k, v in data["description_heads"].items()},
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ResourceError(f"{CUE_FILE} is malformed: {type(exc).__name__}: {exc}") from exc
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """Read and validate the cue lexicon (the bundled file unless ``path`` is given)."""
+    source = path if path is not None else importlib_resources.files("frontwire") / "data" / CUE_FILE
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ResourceError(f"cue lexicon {source} is missing") from exc
+    except json.JSONDecodeError as exc:
+        raise ResourceError(f"cue lexicon {source} is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ResourceError(f"cue lexicon {source} must hold a JSON object")
+    return parse_lexicon(data)

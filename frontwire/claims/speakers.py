@@ -1,0 +1,115 @@
+"""Speaker resolution: the source span as written -> canonical entity (pronouns, surnames, roles, groups)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from frontwire.claims.lexicon import Lexicon
+from frontwire.model import Mention
+
+ORG_TYPES = frozenset({"ORG", "ARMED_GROUP", "NORP", "GPE", "UNIT"})
+# How far back (characters) a pronoun or description may look for its antecedent.
+MAX_LOOKBACK = 3000
+# Role words just before a name ("Donetsk Governor Pavlo Kyrylenko") are searched this far back.
+ROLE_WINDOW = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A resolved speaker: canonical name (None when unknown) and entity id (None for groups)."""
+
+    name: str | None
+    entity_id: str | None
+
+
+class SpeakerResolver:
+    """Resolves source spans of one document against its mentions, in text order."""
+
+    def __init__(self, text: str, mentions: list[Mention], lex: Lexicon) -> None:
+        self.text = text
+        self.lex = lex
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+
+    def _inside(self, start: int, end: int) -> list[Mention]:
+        i = bisect_left(self.starts, start)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            if self.mentions[i].end <= end:
+                out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def _before(self, pos: int, skip: tuple[int, int] | None = None) -> list[Mention]:
+        """Mentions ending before ``pos``, nearest first, outside the ``skip`` span."""
+        i = bisect_left(self.starts, pos)
+        out = []
+        for m in reversed(self.mentions[:i]):
+            if m.end > pos:
+                continue
+            if pos - m.end > MAX_LOOKBACK:
+                break
+            if skip and skip[0] <= m.start < skip[1]:
+                continue
+            out.append(m)
+        return out
+
+    def _full_name(self, mention: Mention) -> Speaker:
+        """A one-word PERSON mention ("Kyrylenko") -> the earlier full name ending with that word."""
+        if mention.type == "PERSON" and " " not in mention.name.strip():
+            word = mention.name.strip().casefold()
+            for m in self._before(mention.start):
+                if m.type == "PERSON" and " " in m.name and m.name.casefold().split()[-1] == word:
+                    return Speaker(m.name, m.entity_id)
+        return Speaker(mention.name, mention.entity_id)
+
+    def _description(self, head: str, pos: int) -> Speaker | None:
+        """'the governor' -> the nearest earlier entity whose role, name or title word matches."""
+        want = self.lex.description_heads.get(head)
+        if want is None:
+            return None
+        for m in self._before(pos):
+            if (want == "PERSON" and m.type != "PERSON") or (want == "ORG" and m.type not in ORG_TYPES):
+                continue
+            title = self.text[max(0, m.start - ROLE_WINDOW) : m.start].casefold()
+            if (
+                head in m.name.casefold().split()
+                or (m.role and head in m.role.casefold())
+                or head in title.split()
+            ):
+                return self._full_name(m)
+        return None
+
+    def resolve(
+        self, start: int, end: int, head: str | None, plural: bool, content: tuple[int, int]
+    ) -> Speaker:
+        """Resolve the source span [start, end) whose syntactic head word is ``head``."""
+        written = self.text[start:end]
+        low = written.casefold()
+        inside = self._inside(start, end)
+        if inside:
+            # Prefer the mention holding the head word, then a person, then the first.
+            best = next((m for m in inside if head and head in m.text.casefold().split()), None)
+            best = best or next((m for m in inside if m.type == "PERSON"), None) or inside[0]
+            if best.type == "PERSON" or not plural or best.text.casefold() == low.removeprefix("the "):
+                return self._full_name(best)
+        kind = self.lex.pronouns.get(low)
+        if kind is not None:
+            if low in self.lex.person_pronouns:
+                m = next((m for m in self._before(start, skip=content) if m.type == "PERSON"), None)
+                return self._full_name(m) if m else Speaker(None, None)
+            if kind == "plural":
+                m = next((m for m in self._before(start, skip=content) if m.type in ORG_TYPES), None)
+                return Speaker(m.name, m.entity_id) if m else Speaker(None, None)
+            return Speaker(None, None)
+        words = low.split()
+        if (head and words and words[0] in ("the", "a", "an", "its", "his", "her", "their")) or len(
+            words
+        ) == 1:
+            found = self._description(head or words[-1], start)
+            if found is not None:
+                return found
+        if plural or (head and head in self.lex.group_heads):
+            return Speaker(written, None)  # a group speaker stays the phrase
+        return Speaker(written, None)
