@@ -1,0 +1,506 @@
+"""Find place mentions in a Document and resolve each to a gazetteer record using document evidence."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from frontwire.geo.gazetteer import (
+    FLAG_CAPITAL,
+    FLAG_SEAT,
+    FLAG_SUPPLEMENT,
+    Gazetteer,
+    load_rules,
+    match_admin1,
+    strip_region_words,
+)
+from frontwire.geo.normalise import fold, loose_key
+from frontwire.model import Document, PlaceMention
+
+EXTRACTOR = "geo.gazetteer/1"
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC", "PLACE"})
+# Entity types whose tokens are never scanned for place names (a person called Paris, "Ukrainian").
+BLOCKING_TYPES = frozenset(
+    {
+        "PERSON",
+        "NORP",
+        "DATE",
+        "TIME",
+        "MONEY",
+        "PERCENT",
+        "QUANTITY",
+        "CARDINAL",
+        "ORDINAL",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+        "PRODUCT",
+        "WEAPON",
+        "UNIT",
+        "ARMED_GROUP",
+        "EVENT",
+    }
+)
+AREA_FEATURES = frozenset({"admin1", "country", "continent", "region"})
+SETTLEMENTS = frozenset({"city", "town", "village"})
+MAX_SCAN_TOKENS = 4
+_WORD = re.compile(r"[\w'’.\-]+")
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    query: str
+    source: str  # 'ner' | 'scan'
+    cue: str | None = None  # 'admin1' | 'settlement' | 'area' | None
+    near: bool = False
+    locative: bool = False
+    container: str | None = None  # admin1 code or country code named right after (", Texas")
+    choice: int | None = None
+    score: float = 0.0
+    margin: float = 0.0
+    candidates: tuple[int, ...] = field(default_factory=tuple)
+
+    @property
+    def group(self) -> tuple[str, str | None, str | None]:
+        return (loose_key(self.query), self.cue, self.container)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    region_words: frozenset[str]
+    admin1_after: frozenset[str]
+    admin1_modifiers: tuple[tuple[str, ...], ...]
+    settlement_before: tuple[tuple[str, ...], ...]
+    settlement_after: frozenset[str]
+    near: tuple[tuple[str, ...], ...]
+    locative: frozenset[str]
+    stop_names: frozenset[str]
+    weights: dict[str, float]
+    accept: dict[str, float]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    r = load_rules()
+
+    def phrases(key: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(sorted((tuple(p.lower().split()) for p in r[key]), key=len, reverse=True))
+
+    return _Lexicon(
+        region_words=frozenset(w.lower() for w in r["region_words"]),
+        admin1_after=frozenset(w.lower() for w in r["admin1_after_words"]),
+        admin1_modifiers=phrases("admin1_modifier_phrases"),
+        settlement_before=phrases("settlement_before_phrases"),
+        settlement_after=frozenset(w.lower() for w in r["settlement_after_words"]),
+        near=phrases("near_phrases"),
+        locative=frozenset(w.lower() for w in r["locative_words"]),
+        stop_names=frozenset(fold(w) for w in r["stop_names"]),
+        weights={k: float(v) for k, v in r["weights"].items()},
+        accept={k: float(v) for k, v in r["accept"].items() if not k.startswith("_")},
+    )
+
+
+def _words_before(text: str, start: int, n: int = 4) -> list[str]:
+    return [w.lower().strip(".,") for w in _WORD.findall(text[max(0, start - 60) : start])][-n:]
+
+
+def _words_after(text: str, end: int, n: int = 3) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text[end : end + 50])][:n]
+
+
+def _ends_with(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(len(p) <= len(words) and tuple(words[-len(p) :]) == p for p in phrases)
+
+
+def _starts_with(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(len(p) <= len(words) and tuple(words[: len(p)]) == p for p in phrases)
+
+
+def _annotate_cues(span: _Span, text: str, gaz: Gazetteer, lex: _Lexicon) -> None:
+    """Set cue/near/locative/container from the words around the span; may extend it over 'Oblast'."""
+    words = fold(span.query).split()
+    if len(words) > 1 and words[-1] in lex.region_words:
+        span.cue = "admin1"
+        span.query = strip_region_words(span.query)
+    after = _words_after(text, span.end)
+    raw_after = text[span.end : span.end + 40]
+    if after and after[0] in lex.region_words and re.match(r"\s+\w", raw_after):
+        # "Donetsk region" / "Kharkiv Oblast": the region word belongs to the name.
+        m = re.match(r"\s+[\w'’]+", raw_after)
+        if m and m.group(0).strip().lower().strip("'’") in lex.region_words:
+            span.end += m.end()
+            span.cue = "admin1"
+    elif after and (after[0] in lex.admin1_after or _starts_with(after, lex.admin1_modifiers)):
+        span.cue = "admin1"  # "Donetsk Governor ...", "the Donetsk city of Bakhmut"
+    elif after and after[0] in lex.settlement_after and span.cue is None:
+        span.cue = "settlement"
+    before = _words_before(text, span.start)
+    if span.cue is None and _ends_with(before, lex.settlement_before):
+        span.cue = "settlement"
+    span.near = _ends_with(before, lex.near)
+    span.locative = bool(before) and before[-1] in lex.locative
+    # "Bakhmut, Donetsk Oblast" / "Alexandria, La." : the next name contains this one.
+    m = re.match(
+        r",\s+((?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})", text[span.end : span.end + 60]
+    )
+    if m:
+        container = m.group(1)
+        for cut in range(len(container.split()), 0, -1):
+            cand = " ".join(container.split()[:cut])
+            code = _container_code(gaz, cand)
+            if code:
+                span.container = code
+                break
+
+
+def _container_code(gaz: Gazetteer, name: str) -> str | None:
+    for i in gaz.lookup(strip_region_words(name) or name):
+        f = gaz.feature.get(i)
+        if f == "admin1":
+            return gaz.a1[i]
+        if f == "country":
+            return gaz.cc[i]
+    return None
+
+
+def _candidate_spans(document: Document, gaz: Gazetteer, lex: _Lexicon) -> tuple[list[_Span], list[_Span]]:
+    """Spans from spaCy place entities, and spans from the gazetteer scan over proper-noun runs."""
+    text = document.text
+    ner: list[_Span] = []
+    taken = bytearray(len(text) + 1)
+    for m in document.mentions:
+        if m.type not in PLACE_TYPES:
+            continue
+        start, end = m.start, m.end
+        surface = text[start:end]
+        lead = _LEADING_THE.match(surface)
+        if lead:
+            start += lead.end()
+        tail = _POSSESSIVE.search(text[start:end])
+        if tail:
+            end -= len(tail.group(0))
+        if end <= start:
+            continue
+        ner.append(_Span(start, end, text[start:end], "ner"))
+        taken[start:end] = b"\x01" * (end - start)
+    doc = document.nlp
+    scan: list[_Span] = []
+    if doc is None:
+        return ner, scan
+    blocked = bytearray(len(text) + 1)
+    for ent in doc.ents:
+        if ent.label_ in BLOCKING_TYPES:
+            blocked[ent.start_char : ent.end_char] = b"\x01" * (ent.end_char - ent.start_char)
+    run: list[Any] = []
+
+    def flush() -> None:
+        i = 0
+        while i < len(run):
+            for n in range(min(MAX_SCAN_TOKENS, len(run) - i), 0, -1):
+                toks = run[i : i + n]
+                s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+                surface = text[s:e]
+                if fold(surface) in lex.stop_names or len(loose_key(surface)) < 4:
+                    continue
+                if gaz.lookup(surface) or gaz.lookup(strip_region_words(surface)):
+                    scan.append(_Span(s, e, surface, "scan"))
+                    i += n
+                    break
+            else:
+                i += 1
+        run.clear()
+
+    for tok in doc:
+        s = tok.idx
+        proper = tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper()
+        if proper and not taken[s] and not blocked[s]:
+            run.append(tok)
+        else:
+            flush()
+    flush()
+    return ner, scan
+
+
+def _score(
+    gaz: Gazetteer,
+    i: int,
+    span: _Span,
+    ctx: Counter[str],
+    ctx_mentioned: set[str],
+    ctx_admin1: set[str],
+    anchors: list[tuple[float, float, str]],
+    lex: _Lexicon,
+    shadowed: set[str],
+) -> float:
+    w = lex.weights
+    feature = gaz.feature_of(i)
+    s = w["population_log10"] * math.log10(gaz.pop[i] + 1)
+    if feature == "country":
+        s += w["country_feature"]
+    elif feature == "admin1":
+        s += w["admin1_feature"]
+        if span.cue != "admin1" and gaz.a1[i] in shadowed:
+            s += w["admin1_shadowed_by_city"]
+    elif feature == "continent":
+        s += w["continent_feature"]
+    flags = gaz.flags[i]
+    if flags & FLAG_CAPITAL:
+        s += w["capital"]
+    if flags & FLAG_SEAT:
+        s += w["admin_seat"]
+    if flags & FLAG_SUPPLEMENT:
+        s += w["supplement"]
+    if loose_key(gaz.names[i]) == loose_key(span.query):
+        s += w["primary_name"]
+    if span.cue == "admin1":
+        s += w["feature_cue_match"] if feature in ("admin1", "region") else w["feature_cue_mismatch"]
+    elif span.cue == "settlement":
+        s += w["feature_cue_match"] if feature not in AREA_FEATURES else w["feature_cue_mismatch"]
+    cc = gaz.cc[i]
+    if cc and ctx.get(cc, 0) > 0:
+        s += w["context_country"]
+        if cc in ctx_mentioned:
+            s += w["context_country_mentioned"]
+    if feature != "admin1" and gaz.a1[i] in ctx_admin1:
+        s += w["context_admin1"]
+    if span.container and span.container in (gaz.a1[i], cc):
+        s += w["explicit_container"]
+    if anchors and feature not in ("country", "continent"):
+        key = loose_key(span.query)
+        lat, lon = gaz.lat[i], gaz.lon[i]
+        best = min((_km(lat, lon, a, b) for a, b, k in anchors if k != key), default=None)
+        if best is not None:
+            if best < 50:
+                s += w["near_50km"]
+            elif best < 200:
+                s += w["near_200km"]
+            elif best < 500:
+                s += w["near_500km"]
+    return s
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    # Equirectangular is exact enough at these thresholds and much cheaper than haversine.
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    y = math.radians(lat2 - lat1)
+    return 6371.0 * math.hypot(x, y)
+
+
+def _candidates(gaz: Gazetteer, span: _Span) -> tuple[int, ...]:
+    hits = gaz.lookup(span.query)
+    if not hits:
+        stem = strip_region_words(span.query)
+        if stem and stem != fold(span.query):
+            hits = gaz.lookup(stem)
+    return hits
+
+
+def _resolve(
+    gaz: Gazetteer,
+    spans: list[_Span],
+    ctx: Counter[str],
+    mentioned: set[str],
+    ctx_admin1: set[str],
+    anchors: list[tuple[float, float, str]],
+    own: dict[int, tuple[str, str]],
+    lex: _Lexicon,
+) -> None:
+    """Choose a record for each span (one decision per surface group: one sense per discourse)."""
+    decided: dict[tuple[str, str | None, str | None], tuple[int | None, float, float]] = {}
+    for span in spans:
+        g = span.group
+        if g in decided:
+            span.choice, span.score, span.margin = decided[g]
+            continue
+        cands = span.candidates or _candidates(gaz, span)
+        span.candidates = cands
+        # Settlements with the same key in an admin1 shadow it ("Donetsk" alone is the city).
+        shadowed = {gaz.a1[i] for i in cands if gaz.feature_of(i) in SETTLEMENTS and gaz.pop[i] >= 1000}
+        # The span's own earlier decision must not vote for itself.
+        own_cc, own_a1 = own.get(id(span), ("", ""))
+        if own_cc:
+            ctx = ctx.copy()
+            ctx[own_cc] -= 1
+        a1_ctx = ctx_admin1 - {own_a1} if own_a1 else ctx_admin1
+        scored = sorted(
+            ((_score(gaz, i, span, ctx, mentioned, a1_ctx, anchors, lex, shadowed), i) for i in cands),
+            reverse=True,
+        )
+        if scored:
+            best = scored[0]
+            margin = best[0] - scored[1][0] if len(scored) > 1 else 5.0
+            decided[g] = (best[1], best[0], margin)
+        else:
+            decided[g] = (None, 0.0, 0.0)
+        span.choice, span.score, span.margin = decided[g]
+
+
+def _context(
+    gaz: Gazetteer, spans: list[_Span]
+) -> tuple[Counter[str], set[str], set[str], list[tuple[float, float, str]], dict[int, tuple[str, str]]]:
+    ctx: Counter[str] = Counter()
+    mentioned: set[str] = set()
+    admin1: set[str] = set()
+    anchors: list[tuple[float, float, str]] = []
+    own: dict[int, tuple[str, str]] = {}
+    seen: set[str] = set()
+    for span in spans:
+        i = span.choice
+        if i is None:
+            continue
+        feature = gaz.feature_of(i)
+        cc = gaz.cc[i]
+        a1 = gaz.a1[i] if feature not in ("country", "continent") else ""
+        if cc:
+            ctx[cc] += 1
+            if feature == "country":
+                mentioned.add(cc)
+        if a1 and not a1.endswith("."):
+            admin1.add(a1)
+        own[id(span)] = (cc, a1)
+        key = loose_key(span.query)
+        if feature not in ("country", "continent", "admin1", "region") and key not in seen:
+            seen.add(key)
+            anchors.append((gaz.lat[i], gaz.lon[i], key))
+    return ctx, mentioned, admin1, anchors, own
+
+
+def _accept_scan(
+    gaz: Gazetteer, span: _Span, ctx: Counter[str], anchors: list[tuple[float, float, str]], lex: _Lexicon
+) -> bool:
+    """Gate for names only the gazetteer scan found: they need evidence beyond 'some place is called so'."""
+    i = span.choice
+    if i is None:
+        return False
+    a = lex.accept
+    feature = gaz.feature_of(i)
+    pop = gaz.pop[i]
+    if feature in ("country", "continent"):
+        return True
+    if feature == "admin1":
+        return span.cue == "admin1" or ctx.get(gaz.cc[i], 0) > 0 or span.locative
+    if gaz.flags[i] & FLAG_SUPPLEMENT:
+        return True
+    if pop >= a["min_population"]:
+        return True
+    if span.cue == "settlement" or span.container:
+        return True
+    if ctx.get(gaz.cc[i], 0) > 0 and pop >= a["min_population_in_context"]:
+        return True
+    if span.locative and pop >= a["min_population_after_locative"]:
+        return True
+    key = loose_key(span.query)
+    lat, lon = gaz.lat[i], gaz.lon[i]
+    return any(_km(lat, lon, x, y) <= a["context_distance_km"] for x, y, k in anchors if k != key)
+
+
+def _confidence(span: _Span) -> float:
+    if span.choice is None:
+        return 0.2
+    conf = 0.5 + 0.45 * math.tanh(max(span.margin, 0.0) / 3.0)
+    return round(conf - (0.1 if span.source == "scan" else 0.0), 3)
+
+
+def _to_record(gaz: Gazetteer, span: _Span, text: str) -> PlaceMention:
+    i = span.choice
+    surface = text[span.start : span.end]
+    if i is None:
+        return PlaceMention(
+            text=surface,
+            start=span.start,
+            end=span.end,
+            name=None,
+            place_id=None,
+            country=None,
+            admin1=None,
+            lat=None,
+            lon=None,
+            extractor=EXTRACTOR,
+            confidence=_confidence(span),
+        )
+    feature = gaz.feature_of(i)
+    precision = 3 if feature in AREA_FEATURES else (2 if span.near else 1)
+    return PlaceMention(
+        text=surface,
+        start=span.start,
+        end=span.end,
+        name=gaz.names[i],
+        place_id=gaz.place_id(i),
+        country=gaz.cc[i] or None,
+        admin1=gaz.admin1_name(i),
+        lat=round(gaz.lat[i], 5),
+        lon=round(gaz.lon[i], 5),
+        feature=feature,
+        precision=precision,
+        extractor=EXTRACTOR,
+        confidence=_confidence(span),
+    )
+
+
+def extract(document: Document, gaz: Gazetteer) -> list[PlaceMention]:
+    """Place mentions of the document, each resolved to a gazetteer record (or left unresolved)."""
+    lex = lexicon()
+    text = document.text
+    ner, scan = _candidate_spans(document, gaz, lex)
+    for span in (*ner, *scan):
+        _annotate_cues(span, text, gaz, lex)
+    empty: Counter[str] = Counter()
+    # Pass 1: priors only; pass 2: with the countries, regions and points of pass 1.
+    _resolve(gaz, ner, empty, set(), set(), [], {}, lex)
+    ctx = _context(gaz, ner)
+    for span in ner:
+        span.candidates = ()
+    _resolve(gaz, ner, *ctx, lex)
+    ctx = _context(gaz, ner)
+    _resolve(gaz, scan, ctx[0], ctx[1], ctx[2], ctx[3], {}, lex)
+    accepted = [s for s in scan if _accept_scan(gaz, s, ctx[0], ctx[3], lex)]
+    if accepted:  # let the new names inform each other and the NER ones once more
+        everything = ner + accepted
+        ctx = _context(gaz, everything)
+        for span in everything:
+            span.candidates = ()
+        _resolve(gaz, everything, *ctx, lex)
+    spans = sorted(ner + accepted, key=lambda s: s.start)
+    return [_to_record(gaz, s, text) for s in spans]
+
+
+def resolve_name(
+    gaz: Gazetteer, name: str, country: str | None = None, admin1: str | None = None
+) -> PlaceMention | None:
+    """Resolve one place name, optionally inside a country (ISO-2 or name) and admin1 (code or name)."""
+    lex = lexicon()
+    name = (name or "").strip()
+    if not name:
+        return None
+    span = _Span(0, len(name), name, "ner")
+    words = fold(name).split()
+    if len(words) > 1 and words[-1] in lex.region_words:
+        span.cue = "admin1"
+        span.query = strip_region_words(name)
+    cc = None
+    if country:
+        c = country.strip()
+        if c.upper() in gaz.country_record:
+            cc = c.upper()
+        else:
+            cc = next((gaz.cc[i] for i in gaz.lookup(c) if gaz.feature.get(i) == "country"), None)
+    a1 = match_admin1(gaz, admin1, cc) if admin1 else None
+    span.container = a1 or cc
+    ctx: Counter[str] = Counter({cc: 1} if cc else {})
+    cands = _candidates(gaz, span)
+    if cc:
+        inside = tuple(i for i in cands if gaz.cc[i] == cc)
+        cands = inside or cands
+    span.candidates = cands
+    _resolve(gaz, [span], ctx, {cc} if cc else set(), {a1} if a1 else set(), [], {}, lex)
+    if span.choice is None:
+        return None
+    return _to_record(gaz, span, name)
