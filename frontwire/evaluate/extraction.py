@@ -169,7 +169,7 @@ def metadata_scores(
 ) -> Scores:
     """Exact-match accuracy per field, over pages whose label is non-empty (README: empty = none)."""
     metrics: dict[str, float | None] = {}
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {"pages": len(gold)}
     wrong: list[dict[str, Any]] = []
     for name in fields:
         labelled = correct = 0

@@ -1,0 +1,69 @@
+"""Typer command functions ``eval_command`` and ``bench_command``, ready for cli.py to register."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from frontwire.errors import FrontwireError
+
+
+def _fail(exc: FrontwireError) -> typer.Exit:
+    Console(stderr=True).print(f"[red]error[/red] ({exc.reason}): {exc}")
+    return typer.Exit(code=2)
+
+
+def eval_command(
+    tasks: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Tasks: extraction-html, extraction-text, metadata, claims, timex, geo, events, duplicates "
+            "(default: all)."
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", help="Evaluation data folder (default ../shared/eval or $FRONTWIRE_EVAL_DATA)."
+        ),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the results as JSON here.")
+    ] = None,
+    errors: Annotated[
+        int, typer.Option("--errors", help="Print the N worst examples of each of our rows.")
+    ] = 0,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most N items per data set.")] = None,
+) -> None:
+    """Score every task on the shared evaluation sets, beside baselines run now and published figures."""
+    from frontwire.evaluate import run_eval
+
+    try:
+        run_eval(tasks, data, json_out, errors, limit)
+    except FrontwireError as exc:
+        raise _fail(exc) from exc
+
+
+def bench_command(
+    docs: Annotated[int, typer.Option("--docs", help="Documents (texts, and HTML pages) to time.")] = 100,
+    corpus: Annotated[
+        Path | None,
+        typer.Option("--corpus", help="Folder of .html/.txt files (default: the shared eval sets)."),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the figures as JSON here.")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Also time a process pool of N workers (N > 1).")
+    ] = 2,
+) -> None:
+    """Throughput and peak memory per stage, each with its ratio against a baseline timed in the same run."""
+    from frontwire.evaluate import run_bench
+
+    try:
+        run_bench(docs, corpus, json_out, workers)
+    except FrontwireError as exc:
+        raise _fail(exc) from exc
