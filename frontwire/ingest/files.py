@@ -8,13 +8,13 @@ is HTML); the name only says which files a folder walk picks up and which format
 from __future__ import annotations
 
 import glob
-import gzip
+import io
 import os
 import stat
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from frontwire.errors import (
     EmptyInput,
@@ -120,27 +120,106 @@ def _document(data: bytes, fmt: Format, source: str, ctx: Context) -> Entries:
         raise UnsupportedFormat(f"{source}: binary content, not text, HTML, a feed, JSONL or WARC")
 
 
+class GunzipStream(io.RawIOBase):
+    """Streaming gunzip (multi-member) that hands out every byte it could decompress before it reports
+    a cut or corrupt stream (EOFError / zlib.error), so a truncated .jsonl.gz still yields its whole lines.
+    Output is produced in bounded steps, so a compression bomb never sits in memory at once."""
+
+    _STEP = 1 << 16
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._z = zlib.decompressobj(wbits=31)  # 31: gzip header and trailer
+        self._fed = False  # has the current member received any input?
+        self._pending = b""
+        self._error: Exception | None = None
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending and not self._done:
+            self._fill()
+        if not self._pending:
+            if self._error is not None:
+                raise self._error
+            return 0
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def _fill(self) -> None:
+        data = self._z.unconsumed_tail or self._raw.read(self._STEP)
+        if not data:
+            if self._fed and not self._z.eof:
+                self._error = EOFError("compressed data ends before the end-of-stream marker")
+            self._done = True
+            return
+        self._fed = True
+        try:
+            self._pending += self._z.decompress(data, self._STEP)
+        except zlib.error as exc:
+            self._error, self._done = exc, True
+            return
+        if self._z.eof:
+            rest = self._z.unused_data
+            self._z = zlib.decompressobj(wbits=31)
+            self._fed = False
+            if rest.strip(b"\x00"):  # another member follows (trailing NUL padding is allowed)
+                self._fed = True
+                try:
+                    self._pending += self._z.decompress(rest, self._STEP)
+                except zlib.error as exc:
+                    self._error, self._done = exc, True
+
+
+def _gunzip(path: Path) -> io.BufferedReader:
+    return io.BufferedReader(GunzipStream(open(path, "rb")))
+
+
+def _read_upto(stream: IO[bytes], size: int) -> tuple[bytes, Exception | None]:
+    """Up to ``size`` bytes, and the error that stopped the reading early (bytes before it are kept)."""
+    parts: list[bytes] = []
+    got = 0
+    try:
+        while got < size and (chunk := stream.read(size - got)):
+            parts.append(chunk)
+            got += len(chunk)
+    except (EOFError, zlib.error) as exc:
+        return b"".join(parts), exc
+    return b"".join(parts), None
+
+
 def _gzip_file(path: Path, source: str, ctx: Context) -> Entries:
     """A gzipped single file (.html.gz, .txt.gz, .jsonl.gz, .xml.gz); gzipped WARCs go to warcio."""
     from frontwire.ingest.jsonl import iter_jsonl
     from frontwire.ingest.warc import iter_warc
 
-    try:
-        with gzip.open(path, "rb") as gz:
-            head = gz.read(HEAD_BYTES)
-            fmt = sniff(head)
-            if fmt == "jsonl":
-                gz.seek(0)
-                yield from iter_jsonl(gz, source, ctx)  # type: ignore[arg-type]
-                return
-            if fmt != "warc":
-                data = _read_rest(gz, head, ctx.settings.max_input_bytes, source)  # type: ignore[arg-type]
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise MalformedContainer(f"{source}: truncated or corrupt gzip ({exc})") from exc
+    limit = ctx.settings.max_input_bytes
+    with GunzipStream(open(path, "rb")) as stream:
+        head, error = _read_upto(stream, HEAD_BYTES)
+        fmt = sniff(head)
+        if error is None and fmt not in ("warc", "jsonl"):
+            rest, error = _read_upto(stream, max(limit - len(head), 0) + 1)
+            data = head + rest
     if fmt == "warc":
         yield from iter_warc(path, source, ctx)
-        return
-    yield from _document(data, fmt, source, ctx)
+    elif fmt == "jsonl":
+        with _gunzip(path) as lines:
+            yield from iter_jsonl(lines, source, ctx)  # whole lines before a cut are still read
+    elif error is not None:
+        raise MalformedContainer(f"{source}: truncated or corrupt gzip ({error})")
+    elif len(data) > limit:
+        raise TooLarge(f"{source}: over the limit of {limit} bytes (max_input_bytes) once decompressed")
+    else:
+        yield from _document(data, fmt, source, ctx)
 
 
 def _read(path: Path, source: str, ctx: Context) -> Entries:

@@ -147,10 +147,11 @@ def sniff(head: bytes) -> Format:
         if len(_HTML_TAG.findall(text[:16384])) >= 2:
             return "html"
         return "xml" if stripped.startswith("<?xml") else "text"
-    if _HTML_DOC_TAG.search(text) or len(_HTML_TAG.findall(text[:16384])) >= 5:
-        return "html"  # a page with some leading junk before its markup
+    # Before the markup test: JSONL records often carry HTML in a field.
     if stripped.startswith("{") and _first_line_is_json_object(stripped):
         return "jsonl"
+    if _HTML_DOC_TAG.search(text) or len(_HTML_TAG.findall(text[:16384])) >= 5:
+        return "html"  # a page with some leading junk before its markup
     return "text"
 
 

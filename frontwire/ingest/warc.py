@@ -55,6 +55,9 @@ def iter_warc(path: Path, source: str, ctx: Context) -> Entries:
                 item_source = f"{source}#{n}"
                 if record.rec_type is None or record.rec_headers is None:
                     raise MalformedContainer(f"record {n} has no WARC headers")
+                # Every WARC record declares its length; without it the header block was cut.
+                if not str(record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
+                    raise MalformedContainer(f"record {n} has no Content-Length (cut inside its headers?)")
                 ctype = _content_type(record)
                 status = _status(record)
                 wanted = record.rec_type in _RECORD_TYPES and media_type(ctype) in HTML_TYPES

@@ -1,4 +1,4 @@
-"""Tests of frontwire/ingest/files.py: paths, folders, globs, sniffing over names, gzip, and the size limit."""
+"""Tests of frontwire/ingest/files.py: paths, folders, globs, sniffing over names, gzip, the size limit."""
 
 from __future__ import annotations
 
@@ -93,7 +93,8 @@ def test_files_size_limit_follows_the_setting(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_bytes(PAGE)
     entry = only([str(path)], max_input_bytes=100)
-    assert isinstance(entry, Outcome) and entry.skip_reason == "too_large" and "100 bytes" in (entry.message or "")
+    assert isinstance(entry, Outcome) and entry.skip_reason == "too_large"
+    assert "100 bytes" in (entry.message or "")
     assert isinstance(only([str(path)], max_input_bytes=len(PAGE)), RawItem)  # exactly at the limit is fine
 
 
@@ -118,7 +119,9 @@ def _tree(root: Path) -> None:
     (root / "b" / "deeper").mkdir(parents=True)
     (root / "a").mkdir()
     (root / ".hidden").mkdir()
-    for rel in ["z.html", "a/2.txt", "a/1.html", "b/deeper/x.htm", "b/y.txt", "m.txt", ".hidden/h.html", "a/.dot.html"]:
+    names = ["z.html", "a/2.txt", "a/1.html", "b/deeper/x.htm", "b/y.txt", "m.txt"]
+    names += [".hidden/h.html", "a/.dot.html"]  # hidden: never walked
+    for rel in names:
         (root / rel).write_bytes(PAGE)
     (root / "a" / "picture.jpg").write_bytes(b"\xff\xd8\xff\xe0")  # not a document name: not walked
     (root / "README").write_text("notes")
@@ -159,7 +162,8 @@ def test_files_gzipped_html_and_text(tmp_path: Path) -> None:
     text.write_bytes(gzip.compress(b"Officials said the bridge was repaired."))
     a, b = run([str(html), str(text)])
     assert isinstance(a, RawItem) and a.kind == "html" and a.data == PAGE
-    assert isinstance(b, RawItem) and b.kind == "text" and b.data == b"Officials said the bridge was repaired."
+    assert isinstance(b, RawItem) and b.kind == "text"
+    assert b.data == b"Officials said the bridge was repaired."
 
 
 def test_files_truncated_gzip_is_malformed_container(tmp_path: Path) -> None:
@@ -201,7 +205,8 @@ def test_files_unreadable_file_is_a_skip_not_a_crash(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr("frontwire.ingest.files.open", denied, raising=False)  # works under root too
     entry = only([str(path)])
-    assert isinstance(entry, Outcome) and entry.skip_reason == "bad_input" and "permission" in (entry.message or "")
+    assert isinstance(entry, Outcome) and entry.skip_reason == "bad_input"
+    assert "permission" in (entry.message or "")
 
 
 def test_files_folder_walk_follows_file_links_not_folder_links(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Tests of frontwire/ingest/web.py: the safe fetcher, offline (mock transport, fake resolver) and on real sockets."""
+"""Tests of frontwire/ingest/web.py: the safe fetcher offline (mock transport, fake resolver), on sockets."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def test_web_refuses_redirect_to_name_resolving_private() -> None:
         return html_page(request)
 
     fetcher, seen = fetcher_for(handler, resolve={"intranet.example": ["192.168.10.5"]})
-    with pytest.raises(BlockedAddressError, match="intranet.example"):
+    with pytest.raises(BlockedAddressError, match=r"intranet\.example"):
         fetcher.fetch("http://news.example/")
     assert len(seen) == 1
 
@@ -203,7 +203,7 @@ def test_web_dead_url_raises_fetch_error() -> None:
         raise httpx.ConnectError("connection refused", request=request)
 
     fetcher, _ = fetcher_for(handler)
-    with pytest.raises(FetchError, match="cannot connect to news.example"):
+    with pytest.raises(FetchError, match=r"cannot connect to news\.example"):
         fetcher.fetch("http://news.example/")
 
 
@@ -221,7 +221,7 @@ def test_web_dns_failure_raises_fetch_error() -> None:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     fetcher = Fetcher(Settings(), transport=httpx.MockTransport(html_page), resolver=resolver)
-    with pytest.raises(FetchError, match="cannot resolve host 'nowhere.example'"):
+    with pytest.raises(FetchError, match=r"cannot resolve host 'nowhere\.example'"):
         fetcher.fetch("http://nowhere.example/")
 
 
@@ -267,7 +267,8 @@ def _by_type(handler_map: dict[str, tuple[str, bytes]]) -> Callable[[httpx.Reque
 
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
-<item><title>One</title><link>https://news.example/one</link><description>Troops moved east.</description></item>
+<item><title>One</title><link>https://news.example/one</link>
+<description>Troops moved east.</description></item>
 </channel></rss>"""
 
 
@@ -304,10 +305,16 @@ def test_web_url_failures_are_skips_in_order() -> None:
         return html_page(request)
 
     fetcher, _ = fetcher_for(handler)
-    urls = ["http://news.example/gone", "http://news.example/down", "http://10.0.0.1/", "http://news.example/ok"]
+    urls = [
+        "http://news.example/gone",
+        "http://news.example/down",
+        "http://10.0.0.1/",
+        "http://news.example/ok",
+    ]
     out = list(iter_items(urls, Settings(), fetcher=fetcher))
     assert [o.source for o in out] == urls
-    assert [getattr(o, "skip_reason", None) for o in out] == ["fetch_failed", "fetch_failed", "blocked_address", None]
+    reasons = [getattr(o, "skip_reason", None) for o in out]
+    assert reasons == ["fetch_failed", "fetch_failed", "blocked_address", None]
 
 
 # --- real sockets ---------------------------------------------------------------------------------
@@ -395,6 +402,8 @@ def test_web_real_socket_dripping_server_hits_whole_request_timeout(local_server
 
 
 def test_web_real_socket_oversize_body_hits_cap(local_server: str) -> None:
-    with Fetcher(Settings(fetch_max_bytes=10_000), allow_private=True) as fetcher:
-        with pytest.raises(TooLarge, match="10000 bytes"):
-            fetcher.fetch(local_server + "/big")
+    with (
+        Fetcher(Settings(fetch_max_bytes=10_000), allow_private=True) as fetcher,
+        pytest.raises(TooLarge, match="10000 bytes"),
+    ):
+        fetcher.fetch(local_server + "/big")
