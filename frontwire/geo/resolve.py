@@ -269,7 +269,7 @@ def _score(
         s += w["context_country"]
         if cc in ctx_mentioned:
             s += w["context_country_mentioned"]
-    if feature != "admin1" and gaz.a1[i] in ctx_admin1:
+    if gaz.a1[i] in ctx_admin1:  # for an admin1 itself: it contains other places of the text
         s += w["context_admin1"]
     if span.container and span.container in (gaz.a1[i], cc):
         s += w["explicit_container"]
@@ -278,7 +278,9 @@ def _score(
         lat, lon = gaz.lat[i], gaz.lon[i]
         best = min((_km(lat, lon, a, b) for a, b, k in anchors if k != key), default=None)
         if best is not None:
-            if best < 50:
+            if best < 25:
+                s += w["near_25km"]
+            elif best < 50:
                 s += w["near_50km"]
             elif best < 200:
                 s += w["near_200km"]

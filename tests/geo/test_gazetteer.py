@@ -1,0 +1,118 @@
+"""Gazetteer lookups: transliteration variants, regions vs cities, supplement and user files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from frontwire.config import Settings
+from frontwire.errors import ResourceError
+from frontwire.geo import load_gazetteer
+from frontwire.geo.normalise import loose_key
+from frontwire.geo.resolve import resolve_name
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer(Settings())
+
+
+def test_gazetteer_loose_key_merges_transliterations():
+    assert loose_key("Avdiivka") == loose_key("Avdiyivka")
+    assert loose_key("Mar'yinka") == loose_key("Marinka")
+    assert loose_key("Zaporizhzhia") == loose_key("Zaporizhzhya")
+    assert loose_key("Odessa") == loose_key("Odesa")
+    assert loose_key("Chasiv-Yar") == loose_key("Chasiv Yar")
+    assert loose_key("Kramators’k") == loose_key("Kramatorsk")
+
+
+@pytest.mark.parametrize(
+    ("variant", "geonameid"),
+    [
+        ("Artemivsk", 713174),  # Bakhmut's Soviet name
+        ("Artyomovsk", 713174),
+        ("Kiev", 703448),
+        ("Kharkov", 706483),
+        ("Ugledar", 690823),
+        ("Sievierodonetsk", 691999),  # added by the supplement's alias row
+    ],
+)
+def test_gazetteer_variants_resolve_to_the_same_place(gaz, variant, geonameid):
+    place = resolve_name(gaz, variant, country="UA")
+    assert place is not None
+    assert place.place_id == f"geonames:{geonameid}"
+
+
+def test_gazetteer_avdiivka_prefers_the_donetsk_town_by_context(gaz):
+    # Three Avdiyivkas exist; the oblast given as context picks the front-line one.
+    place = resolve_name(gaz, "Avdiivka", country="Ukraine", admin1="Donetsk Oblast")
+    assert place is not None and place.place_id == "geonames:713122"
+    assert place.admin1 == "Donetsk"
+
+
+def test_gazetteer_region_vs_city(gaz):
+    region = resolve_name(gaz, "Donetsk Oblast")
+    city = resolve_name(gaz, "Donetsk", country="UA")
+    assert region is not None and region.feature == "admin1" and region.precision == 3
+    assert region.place_id == "geonames:709716"
+    assert city is not None and city.feature == "city" and city.precision == 1
+    assert city.place_id == "geonames:709717"
+    kharkiv_region = resolve_name(gaz, "Kharkiv oblast")
+    assert (
+        kharkiv_region is not None and kharkiv_region.feature == "admin1" and kharkiv_region.country == "UA"
+    )
+
+
+def test_gazetteer_admin1_names_in_local_spelling(gaz):
+    # Province names as analysts write them: Ukrainian adjectival form, one-z spelling.
+    place = resolve_name(gaz, "Kramatorsk", country="UA", admin1="Donets'ka oblast")
+    assert place is not None and place.admin1 == "Donetsk"
+    place = resolve_name(gaz, "Enerhodar", country="UA", admin1="Zaporizhia Oblast")
+    assert place is not None and abs(place.lat - 47.49) < 0.1
+
+
+def test_gazetteer_supplement_has_front_line_villages(gaz):
+    place = resolve_name(gaz, "Kleshcheevka", country="UA")  # Russian-style spelling of Klishchiivka
+    assert place is not None and place.place_id == "frontwire:klishchiivka"
+    assert place.feature == "village" and place.admin1 == "Donetsk"
+    # A few km south of Bakhmut (48.59, 38.00).
+    assert 48.45 < place.lat < 48.58 and 37.9 < place.lon < 38.05
+
+
+def test_gazetteer_countries_and_aliases(gaz):
+    us = resolve_name(gaz, "U.S.")
+    assert (
+        us is not None
+        and us.feature == "country"
+        and us.country == "US"
+        and us.place_id == "geonames:6252001"
+    )
+    assert us.admin1 is None and us.precision == 3
+
+
+def test_gazetteer_unresolvable_name_gives_nothing(gaz):
+    assert resolve_name(gaz, "Qwxzzyplonk") is None
+    assert resolve_name(gaz, "") is None
+
+
+def test_gazetteer_user_file_is_merged(tmp_path: Path):
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "name,alternate_names,lat,lon,country,admin1,feature,population,geonameid,source\n"
+        "Zorvanka,Zorvanka Hill|Zorvanka-2,48.1000,37.5000,UA,Donetsk,village,,,analyst\n",
+        encoding="utf-8",
+    )
+    gaz = load_gazetteer(Settings(gazetteers=(str(path),)))
+    place = resolve_name(gaz, "Zorvanka-2")
+    assert place is not None and place.lat == 48.1 and place.lon == 37.5
+    assert place.admin1 == "Donetsk" and place.place_id.startswith("frontwire:")
+
+
+def test_gazetteer_bad_user_file_is_a_resource_error(tmp_path: Path):
+    path = tmp_path / "bad.csv"
+    path.write_text("name,lat,lon,country\nSomewhere,north,37.5,UA\n", encoding="utf-8")
+    with pytest.raises(ResourceError):
+        load_gazetteer(Settings(gazetteers=(str(path),)))
+    with pytest.raises(ResourceError):
+        load_gazetteer(Settings(gazetteers=(str(tmp_path / "absent.csv"),)))
