@@ -18,7 +18,14 @@ EXTRACTOR = "extract.text/1"
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = tuple(".!?\"”’')»…;:")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+_PAYLOAD = re.compile(r"[:|>»›–—-]\s*\w")
+_QUOTES = re.compile("[’‘“”\u00a0]")
+_QUOTE_MAP = {"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "}
+
+
+def _plain(text: str) -> str:
+    """Typographic quotes as ASCII, so that one rule covers both spellings."""
+    return _QUOTES.sub(lambda m: _QUOTE_MAP[m.group(0)], text) if _QUOTES.search(text) else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,18 +38,29 @@ class TextRules:
     contains: re.Pattern[str] | None  # search in short lines
     long: re.Pattern[str] | None  # search in lines of any length
     section_end: re.Pattern[str]  # a heading after which the article is over (related, comments, ...)
+    comment_start: re.Pattern[str]  # a line that opens the readers' comments
     bio_head: re.Pattern[str]  # "<Name> is <Outlet>'s <role>" / "<Name> is a <role>"
     bio_outlet: re.Pattern[str]
     bio_pronoun: re.Pattern[str]
     date_shape: re.Pattern[str]
+    copyright_outlet: re.Pattern[str]
     byline_name: re.Pattern[str]
     byline_label: re.Pattern[str]
-    stopwords: tuple[frozenset[str], ...]  # one set per language
+    stopwords: dict[str, tuple[int, ...]]  # stop word -> the languages (indices) it belongs to
+    languages: int
 
 
 def _group(parts: dict[str, list[str]]) -> re.Pattern[str] | None:
     alts = [f"(?P<{name}>{'|'.join(f'(?:{p})' for p in pats)})" for name, pats in parts.items() if pats]
     return re.compile("|".join(alts), re.I) if alts else None
+
+
+def _stop_index(lists: dict[str, list[str]]) -> dict[str, tuple[int, ...]]:
+    index: dict[str, list[int]] = {}
+    for lang, words in enumerate(lists.values()):
+        for word in set(words):
+            index.setdefault(word.casefold(), []).append(lang)
+    return {word: tuple(langs) for word, langs in index.items()}
 
 
 @lru_cache(maxsize=1)
@@ -68,13 +86,16 @@ def load_rules() -> TextRules:
             contains=_group({k: v.get("contains", []) for k, v in cats.items()}),
             long=_group({k: v.get("long", []) for k, v in cats.items()}),
             section_end=re.compile("|".join(f"(?:{p})" for p in data["section_end"]), re.I),
+            comment_start=re.compile("|".join(f"(?:{p})" for p in data["comment_start"]), re.I),
             bio_head=re.compile(head),
             bio_outlet=re.compile(rf"^{bio['subject']} {bio['predicate']} {bio['outlet_role']}"),
             bio_pronoun=re.compile(bio["pronoun_sentence"]),
             date_shape=re.compile(data["date_shape"], re.I),
+            copyright_outlet=re.compile(data["copyright_outlet"], re.I),
             byline_name=re.compile(data["byline_name"], re.I),
             byline_label=re.compile(data["byline_label"], re.I),
-            stopwords=tuple(frozenset(words) for words in data["stopwords"].values()),
+            stopwords=_stop_index(data["stopwords"]),
+            languages=len(data["stopwords"]),
         )
     except (OSError, KeyError, TypeError, ValueError, re.error) as exc:
         raise ResourceError(f"frontwire/data/text_rules.json: {exc}") from exc
@@ -100,6 +121,8 @@ class _Line:
     text: str
     block: int  # index of the blank-line separated block
     words: int
+    plain: str = ""  # text with ASCII quotes (what the rules read)
+    key: str = ""  # case-folded, whitespace-collapsed: the identity of repeated blocks
     reason: str | None = None  # rule verdict (boilerplate category) or None
     score: float = 0.0
     keep: bool = False
@@ -116,7 +139,10 @@ def _lines(text: str) -> list[_Line]:
                 block += 1
             lead = len(content) - len(content.lstrip())
             start = pos + lead
-            out.append(_Line(start, start + len(stripped), stripped, block, len(_WORD.findall(stripped))))
+            words = len(_WORD.findall(stripped))
+            plain = _plain(stripped)
+            key = " ".join(plain.split()).casefold()
+            out.append(_Line(start, start + len(stripped), stripped, block, words, plain, key))
             blank = False
         else:
             blank = True
@@ -125,7 +151,7 @@ def _lines(text: str) -> list[_Line]:
 
 
 def _rule(line: _Line, rules: TextRules) -> str | None:
-    text = line.text.translate(_QUOTES)
+    text = line.plain
     if line.words <= rules.max_rule_words:
         m = rules.full.fullmatch(text)
         if m is None and rules.start is not None:
@@ -142,49 +168,129 @@ def _rule(line: _Line, rules: TextRules) -> str | None:
 
 
 def _stop_ratio(text: str, rules: TextRules) -> float:
-    tokens = [t.casefold() for t in _WORD.findall(text)]
+    tokens = _WORD.findall(text.lower())
     if not tokens:
         return 0.0
-    return max(sum(t in sw for t in tokens) for sw in rules.stopwords) / len(tokens)
+    counts = [0] * rules.languages
+    index = rules.stopwords
+    for token in tokens:
+        for lang in index.get(token, ()):
+            counts[lang] += 1
+    return max(counts) / len(tokens)
 
 
 def _score(line: _Line, rules: TextRules) -> float:
     """Content evidence of one line: positive for prose, negative for chrome."""
     if line.reason is not None:
+        # A bare teaser heading ("More from X", "Latest Headlines") opens a list of other stories;
+        # an inline teaser with its headline ("MORE: ...") is only a line inside the article.
+        if line.reason == "teaser" and line.words <= 5 and not _PAYLOAD.search(line.text):
+            return -200.0
         return -30.0
     n = len(line.text)
     ends = line.text.endswith(_SENTENCE_END)
     if line.words >= 8 or n >= 60:
         stop = _stop_ratio(line.text, rules)
-        if ends and (stop >= 0.15 or n >= 120 or line.words <= 3):
+        if ends and (stop >= 0.15 or n >= 120):
             return float(n)
+        if ends:
+            return n * 0.3
         if line.words >= 25 and stop >= 0.2:
             return n * 0.5
-        return -5.0
+        return -2.0
     if ends and line.words >= 4:
         return 5.0
     return -10.0
 
 
-def _best_zone(lines: list[_Line]) -> tuple[int, int] | None:
-    """Maximum-sum run of line scores: the densest stretch of prose (Kadane)."""
+LINE_COST = 40.0
+
+
+HARD_BREAK = -200.0
+
+
+def _best_zone(lines: list[_Line], soft: set[int]) -> tuple[int, int] | None:
+    """Maximum-sum run of line scores: the densest stretch of prose (Kadane).
+
+    Every line costs a little, so that the run prefers dense prose to a long tail of short teasers
+    and comments whose few sentences would otherwise add up. A hard break (a "Related stories" or
+    comments heading) ends every run, unless it was softened (``soft``).
+    """
     best, best_span = 0.0, None
     run, run_start = 0.0, 0
     for i, line in enumerate(lines):
+        if line.score <= HARD_BREAK and i not in soft:
+            run = 0.0
+            continue
         if run <= 0:
             run, run_start = 0.0, i
-        run += line.score
+        run += max(line.score, -30.0) - LINE_COST
         if run > best:
             best, best_span = run, (run_start, i)
     return best_span
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip().casefold()
+def _prose_resumes(lines: list[_Line], after: int) -> bool:
+    """Two paragraphs of prose in a row shortly after a break: the break was a box inside the article."""
+    streak = 0
+    for j in range(after + 1, min(len(lines), after + 10)):
+        line = lines[j]
+        if line.reason == "comments":
+            return False
+        streak = streak + 1 if line.score >= 60 else 0
+        if streak >= 2:
+            return True
+    return False
+
+
+def _zone(lines: list[_Line]) -> tuple[int, int] | None:
+    """The article's lines: the densest run, continued over inline boxes where the article resumes."""
+    soft: set[int] = set()
+    zone = _best_zone(lines, soft)
+    while zone is not None:
+        first, last = zone
+        nxt = next(
+            (j for j in range(last + 1, min(len(lines), last + 5)) if lines[j].score <= HARD_BREAK), None
+        )
+        if nxt is None or lines[nxt].reason == "comments" or not _prose_resumes(lines, nxt):
+            break
+        soft.add(nxt)
+        wider = _best_zone(lines, soft)
+        if wider is None or wider[1] <= last:
+            break
+        zone = (min(first, wider[0]), wider[1])
+    return zone
+
+
+# Lines the zone never grows across: the article is over (or not yet begun) on their other side.
+_BARRIERS = frozenset({"teaser", "comments", "footer", "newsletter", "cookie", "section_end"})
+EXTEND_COST = 5.0
+EXTEND_GIVE_UP = -150.0
+
+
+def _extend(lines: list[_Line], first: int, last: int) -> tuple[int, int]:
+    """Grow the dense core over sparser lines (code, lists, short paragraphs) that lead to more prose."""
+
+    def reach(indices: range) -> int | None:
+        run, best, best_i = 0.0, 0.0, None
+        for j in indices:
+            line = lines[j]
+            if line.reason in _BARRIERS or line.score <= HARD_BREAK:
+                break
+            run += line.score - EXTEND_COST
+            if run > best:
+                best, best_i = run, j
+            if run < EXTEND_GIVE_UP:
+                break
+        return best_i
+
+    right = reach(range(last + 1, len(lines)))
+    left = reach(range(first - 1, -1, -1))
+    return (first if left is None else left, last if right is None else right)
 
 
 def _is_bio(text: str, rules: TextRules) -> bool:
-    return bool(rules.bio_head.match(text.translate(_QUOTES)))
+    return bool(rules.bio_head.match(_plain(text)))
 
 
 def _title_like(line: _Line) -> bool:
@@ -222,26 +328,38 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
     result = CleanText(body="")
     if not lines:
         return result
+    counts: dict[str, int] = {}
+    prose, comments_from = 0.0, None
     for line in lines:
         line.reason = _rule(line, rules)
         line.score = _score(line, rules)
-    zone = _best_zone(lines)
+        if line.words >= 6:
+            key = line.key
+            counts[key] = counts.get(key, 0) + 1
+        plain = line.plain
+        if line.words <= 8 and rules.section_end.fullmatch(plain):
+            # A related-stories or comments heading: the article rarely goes on after it.
+            line.score = -200.0
+        if line.words <= 40 and rules.comment_start.fullmatch(plain):
+            line.reason, line.score = "comments", -200.0
+            if comments_from is None and prose >= 400:
+                comments_from = line.start
+        if line.score > 0:
+            if comments_from is not None:
+                # Readers' comments are prose too, but not the article's.
+                line.score *= 0.3
+            prose += line.score
+    # Blocks printed twice (footers, bios, disclaimers) are weak evidence of the article, unless
+    # the whole page is doubled (some dumps hold the article twice).
+    doubled = [ln for ln in lines if ln.score > 0 and ln.words >= 6 and counts[ln.key] > 1]
+    positive = sum(ln.score for ln in lines if ln.score > 0)
+    if doubled and sum(ln.score for ln in doubled) < 0.5 * positive:
+        for ln in doubled:
+            ln.score = 0.0
+    zone = _zone(lines)
     if zone is None:
         zone = (0, len(lines) - 1)
-    first, last = zone
-    # A related-stories or comments heading inside the zone closes the article when prose precedes it.
-    prose_seen = 0
-    for i in range(first, last + 1):
-        line = lines[i]
-        if (
-            prose_seen >= 300
-            and line.words <= 8
-            and rules.section_end.fullmatch(line.text.translate(_QUOTES))
-        ):
-            last = i - 1
-            break
-        if line.score > 0:
-            prose_seen += len(line.text)
+    first, last = _extend(lines, *zone)
     reasons: dict[int, str] = {}
     for i, line in enumerate(lines):
         if i < first or i > last:
@@ -253,35 +371,44 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
     for i in range(first, last + 1):
         if i in reasons or lines[i].words < 6:
             continue
-        key = _norm(lines[i].text)
+        key = lines[i].key
         if key in seen:
             reasons[i] = "repeated"
         else:
             seen[key] = i
-    # Author bio at the tail: walk back over the last body lines, skipping lines already removed.
+    # Author bio at the tail: walk back over the last body lines, skipping lines already removed;
+    # bios after the body (outside the zone) count too.
     bio_subject: str | None = None
     bio_outlet: str | None = None
+
+    def mark_bio(i: int) -> None:
+        nonlocal bio_subject, bio_outlet
+        reasons[i] = "author_bio"
+        head = rules.bio_head.match(lines[i].plain)
+        if head and bio_subject is None:
+            bio_subject = head.group("name")
+        outlet = rules.bio_outlet.match(lines[i].plain)
+        if outlet and bio_outlet is None:
+            bio_outlet = outlet.group("outlet")
+
     for i in range(last, first - 1, -1):
         if i in reasons and reasons[i] != "repeated":
             continue
-        txt = lines[i].text.translate(_QUOTES)
-        if _is_bio(txt, rules) or (
-            i + 1 <= last and reasons.get(i + 1) == "author_bio" and rules.bio_pronoun.match(txt)
+        plain = lines[i].plain
+        if rules.bio_head.match(plain) or (
+            reasons.get(i + 1) == "author_bio" and rules.bio_pronoun.match(plain)
         ):
-            reasons[i] = "author_bio"
-            m = rules.bio_outlet.match(txt)
-            hm = rules.bio_head.match(txt)
-            if hm:
-                bio_subject = hm.group("name")
-            if m:
-                bio_outlet = m.group("outlet")
+            mark_bio(i)
             continue
         break
+    for i in range(last + 1, min(len(lines), last + 30)):
+        if lines[i].reason is None and rules.bio_head.match(lines[i].plain):
+            mark_bio(i)
     # A block identical to a bio is a bio wherever it is (printed twice: after the body and in a box).
-    bio_keys = {_norm(lines[i].text) for i, r in reasons.items() if r == "author_bio"}
+    bio_keys = {lines[i].key for i, r in reasons.items() if r == "author_bio"}
     if bio_keys:
         for i, line in enumerate(lines):
-            if _norm(line.text) in bio_keys:
+            if line.key in bio_keys:
                 reasons[i] = "author_bio"
 
     # Title and section label: the headline is the last title-like line before the body.
@@ -289,12 +416,15 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
     title_i: int | None = None
     for i in range(first - 1, head_limit - 1, -1):
         line = lines[i]
-        if line.reason is None and _title_like(line):
+        after_label = (
+            i > 0 and lines[i - 1].reason == "byline" and rules.byline_label.fullmatch(lines[i - 1].plain)
+        )
+        if line.reason is None and _title_like(line) and not after_label:
             title_i = i
             break
-    if title_i is None and first < len(lines) and _title_like(lines[first]) and lines[first].reason is None:
-        if first < last and not lines[first].text.endswith(_SENTENCE_END):
-            title_i = first
+    lead = lines[first] if first < len(lines) else None
+    if title_i is None and lead is not None and lead.reason is None and _title_like(lead) and first < last:
+        title_i = first if not lead.text.endswith(_SENTENCE_END) else None
     if title_i is not None:
         result.title = lines[title_i].text
         reasons[title_i] = "title"
@@ -310,7 +440,7 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
     # Author, outlet and date from byline, date and footer lines of the page.
     head_end = min(len(lines), first + 5)
     for i, line in enumerate(lines):
-        txt = line.text.translate(_QUOTES)
+        txt = line.plain
         near_head = head_limit <= i < head_end
         if result.author is None and line.reason == "byline":
             if rules.byline_label.fullmatch(txt):
@@ -322,16 +452,12 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
                 m = rules.byline_name.match(txt)
                 if m:
                     result.author = _name(m.group("name")) or result.author
-        if result.published is None and near_head and line.reason == "date_line":
+        if result.published is None and near_head and line.reason in ("date_line", "byline"):
             result.published = _parse_date(txt, rules)
         if result.outlet is None and line.reason == "footer":
-            m = re.match(
-                r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(.+?)[.,]?(?:\s+all rights reserved.*)?$",
-                txt,
-                re.I,
-            )
-            if m and 1 <= len(m.group(1).split()) <= 5:
-                result.outlet = m.group(1).strip()
+            m = rules.copyright_outlet.match(txt)
+            if m and 1 <= len(m.group("outlet").split()) <= 5:
+                result.outlet = m.group("outlet").strip()
     if result.author is None and bio_subject:
         result.author = bio_subject
     if bio_outlet:
