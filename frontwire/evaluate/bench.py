@@ -222,9 +222,13 @@ def _pool_warm(rows: list[dict[str, Any]]) -> float:
 
 
 def _pool_work(rows: list[dict[str, Any]]) -> tuple[int, float]:
-    from frontwire.pipeline import process_articles
+    from frontwire.pipeline import process_articles, process_items
 
-    n = len(list(process_articles(_articles(rows), _POOL_RES)))
+    # Same path as the one-core run: text extraction first when it is built.
+    if _text_extractor_ready():
+        n = sum(1 for o in process_items(_items(rows), _POOL_RES) if o.document is not None)
+    else:
+        n = len(list(process_articles(_articles(rows), _POOL_RES)))
     return n, _peak_rss_mb()
 
 
