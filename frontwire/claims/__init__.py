@@ -19,7 +19,10 @@ __all__ = ["EXTRACTOR", "extract", "load_resources"]
 # Between a quote and its attribution only a comma, colon or spaces may stand.
 _GAP_BEFORE = re.compile(r"[\s,:]{0,4}")
 _GAP_AFTER = re.compile(r"[\s,.]{0,4}")
-_CONTINUE_GAP = re.compile(r"\s*[,;]\s*")
+# A split quote goes on after a comma ('he said, "B"') or a full stop on the same line ('he said. "B"').
+_CONTINUE_GAP = re.compile(r"[ \t]*[,;.]?[ \t]*")
+# '"..." ― Name' at the end of a line: a dash attribution (reader comments, epigraphs).
+_DASH_NAME = re.compile(r"[ \t]*(?P<dash>[―—–])[ \t]*(?P<who>[A-Z][^\n“”\"]{1,60}?)[ \t]*$", re.M)
 # "Name: statement" at the start of a line (headline and transcript style).
 _COLON_LINE = re.compile(r"^[ \t]*[\"“]?(?P<who>[A-Z][\w.'’\- ]{0,40}?)[ \t]*:[ \t]+(?P<what>\S.*)$", re.M)
 QUOTE_MARKS = '“”"„«»'
@@ -55,6 +58,25 @@ def _candidates(doc: Any, segments: list[tuple[int, int]], lex: Lexicon) -> list
             if i >= 0 and tok.idx < segments[i][1]:
                 hits.add(i)
     return sorted(hits)
+
+
+def _parse(resources: Any, doc: Any, text: str, start: int, end: int) -> tuple[Any, int]:
+    """Dependency-parse one sentence; returns the parsed Doc and the offset of its first character.
+
+    Fast path: the main pass already ran tok2vec, whose output the parser's listener reads from
+    ``doc.tensor`` at inference, so running only the parser on the sentence's copy costs a fraction
+    of :func:`frontwire.nlp.model.parse_span` (which re-runs tok2vec, tagger and lemmatizer).
+    """
+    from frontwire.nlp.model import parse_span
+
+    nlp = resources.nlp
+    span = doc.char_span(start, end, alignment_mode="expand")
+    tensor = getattr(doc, "tensor", None)
+    if span is not None and tensor is not None and tensor.size and "parser" in nlp.pipe_names:
+        sdoc = span.as_doc()
+        if sdoc.tensor.size:
+            return nlp.get_pipe("parser")(sdoc), span.start_char
+    return parse_span(nlp, text[start:end]), start
 
 
 def _in_quote(pos: int, quotes: list[Quote]) -> Quote | None:
@@ -163,6 +185,39 @@ def _colon_claims(document: Document, quotes: list[Quote]) -> list[RawClaim]:
     return out
 
 
+def _dash_claims(document: Document, quotes: list[Quote]) -> list[RawClaim]:
+    """'"Quotation" ― Name' lines: the name after the dash is the speaker when it is a named entity."""
+    text = document.text
+    out: list[RawClaim] = []
+    for q in quotes:
+        m = _DASH_NAME.match(text, q.end)
+        if m is None:
+            continue
+        ws, we = m.start("who"), m.end("who")
+        if not any(ws <= x.start and x.end <= we for x in document.mentions if x.type in ("PERSON", "ORG")):
+            continue
+        s, e = _quote_content(text, q)
+        if e > s:
+            out.append(
+                RawClaim(
+                    cue_start=m.start("dash"),
+                    cue_end=m.end("dash"),
+                    lemma="―",
+                    stance="asserted",
+                    kind="speech",
+                    content_start=s,
+                    content_end=e,
+                    source_start=ws,
+                    source_end=we,
+                    source_head=text[ws:we].split()[-1].casefold(),
+                    direct=True,
+                    confidence=0.6,
+                    rule="dash",
+                )
+            )
+    return out
+
+
 def _said_on(raw: RawClaim, times: list[TimeExpression]) -> str | None:
     """The interval of a date in the cue's sentence that is not part of the content or source."""
     best: tuple[int, str] | None = None
@@ -214,8 +269,6 @@ def extract(document: Document, resources: Any) -> list[Claim]:
         return []
     if document.nlp is None:
         raise InputError("claims need the NLP annotation of the document (run frontwire.nlp.annotate first)")
-    from frontwire.nlp.model import parse_span
-
     lex: Lexicon = resources.cues
     doc = document.nlp
     quotes = find_quotes(text)
@@ -223,12 +276,12 @@ def extract(document: Document, resources: Any) -> list[Claim]:
     raws: list[RawClaim] = []
     for i in _candidates(doc, segments, lex):
         s, e = segments[i]
-        parsed = parse_span(resources.nlp, text[s:e])
-        found = verb_claims(parsed, s, text, lex) + phrase_claims(parsed, s, text, lex)
+        parsed, off = _parse(resources, doc, text, s, e)
+        found = verb_claims(parsed, off, text, lex) + phrase_claims(parsed, off, text, lex)
         for r in found:
             r.sent_start, r.sent_end = s, e
         raws.extend(found)
-    for r in _colon_claims(document, quotes):
+    for r in _colon_claims(document, quotes) + _dash_claims(document, quotes):
         seg = bisect_right([s for s, _ in segments], r.cue_start) - 1
         r.sent_start, r.sent_end = segments[max(seg, 0)] if segments else (0, len(text))
         raws.append(r)

@@ -104,11 +104,7 @@ def _clause_subject(tok: Any, depth: int = 0) -> Any | None:
 
 
 def _source_span(subj: Any, off: int, text: str) -> tuple[int, int] | None:
-    if (
-        subj.dep_ not in SUBJECT_DEPS
-        and subj.dep_ != "pobj"
-        and any(c.dep_ == "relcl" for c in subj.children)
-    ):
+    if any(c.dep_ == "relcl" for c in subj.children):
         # relative-clause head: the noun phrase without its relative clause
         toks = [t for t in subj.subtree if t.i <= subj.i]
     else:
