@@ -264,7 +264,28 @@ WEAPON_MODIFIERS = [
     "precision",
     "interceptor",
 ]
-ADMIN_WORDS = ["Regional", "Oblast", "City", "Military", "State", "District", "Civil"]
+ADMIN_WORDS = [
+    "Regional",
+    "Oblast",
+    "City",
+    "Military",
+    "State",
+    "District",
+    "Civil",
+    "International",
+    "National",
+]
+INSTITUTION_HEADS = [
+    "Administration",
+    "Council",
+    "Police",
+    "University",
+    "Institute",
+    "Academy",
+    "College",
+    "Platform",
+]
+NATION_ADJECTIVE_REGEX = r"^[A-Z][a-z]+(ian|ish|ese|ic|ch|i|an)$"
 OBLAST_SUFFIXES = ["Oblast", "oblast", "region", "Region", "province", "Province"]
 
 
@@ -389,21 +410,45 @@ def unit_patterns() -> list[dict[str, Any]]:
     ]
 
 
-def administration_patterns() -> list[dict[str, Any]]:
-    """Regional bodies named after a place ("Kharkiv Regional Military Administration") stay ORG."""
+def institution_patterns(entities: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Bodies named after a place or nation stay one ORG instead of a place plus a fragment.
+
+    "Kharkiv Regional Military Administration", "Kyiv International Institute of Sociology",
+    "Latvian Ministry of Defense". Nations whose ministries are curated are left to the curated
+    patterns, so that they keep their canonical names.
+    """
+    curated_nations = sorted(
+        {
+            form.split()[0]
+            for canonical, entry in entities.items()
+            if not canonical.startswith("_")
+            for form in [canonical, *entry.get("aliases", [])]
+            if len(form.split()) > 1 and form.split()[1] == "Ministry"
+        }
+    )
+    name = {"IS_TITLE": True, "LOWER": {"NOT_IN": ["the", "a", "an"]}}
+    of_name = [{"ORTH": "of", "OP": "?"}, {"IS_TITLE": True, "OP": "{0,3}"}]
     return [
         {
             "label": "ORG",
             "id": TEXT_ID,
             "pattern": [
-                {"IS_TITLE": True, "OP": "{1,2}"},
-                {
-                    "ORTH": {"IN": ["Regional", "Oblast", "City", "Military", "State", "District", "Civil"]},
-                    "OP": "{1,3}",
-                },
-                {"ORTH": {"IN": ["Administration", "Council", "Prosecutor's", "Police"]}},
+                {**name, "OP": "{1,2}"},
+                {"ORTH": {"IN": ADMIN_WORDS}, "OP": "{0,3}"},
+                {"ORTH": {"IN": INSTITUTION_HEADS}},
+                *of_name,
             ],
-        }
+        },
+        {
+            "label": "ORG",
+            "id": TEXT_ID,
+            "pattern": [
+                {"TEXT": {"REGEX": NATION_ADJECTIVE_REGEX, "NOT_IN": curated_nations}},
+                {"ORTH": "Ministry"},
+                {"ORTH": {"IN": ["of", "for"]}},
+                {"IS_TITLE": True, "OP": "{1,3}"},
+            ],
+        },
     ]
 
 
@@ -467,7 +512,7 @@ def build() -> list[dict[str, Any]]:
     """All patterns, curated first (duplicates removed: the first pattern of a form wins)."""
     entities = json.loads(ALIASES.read_text(encoding="utf-8"))["entities"]
     curated, place_forms = curated_patterns(entities)
-    patterns = curated + unit_patterns() + administration_patterns()
+    patterns = curated + unit_patterns() + institution_patterns(entities)
     patterns += geonames_patterns(place_forms, english_words())
     out: list[dict[str, Any]] = []
     seen: set[str] = set()

@@ -326,10 +326,31 @@ def _collect(doc: Any, lexicon: Lexicon, labels: frozenset[str]) -> list[_Raw]:
             raw.canonical, raw.canonical_type, raw.how = ent.ent_id_, ent.label_, "ruler"
         elif ent.ent_id_ == TEXT_ID:
             raw.how = "ruler"
+            if (hit := lexicon.lookup(name)) is not None and hit[1] == ent.label_:
+                raw.canonical, raw.canonical_type = hit
         elif (hit := lexicon.lookup(name)) is not None:
             raw.canonical, raw.canonical_type, raw.how = hit[0], hit[1], "lexicon"
+        prev = raws[-1] if raws else None
+        if (
+            raw.how == "ruler"
+            and raw.label == "PERSON"
+            and prev is not None
+            and _first_name_of(doc, prev, raw)
+        ):
+            # "Alaxandr Lukashenko": the ruler knew the surname, ner tagged the odd first name alone.
+            raw.start_tok, raw.role_tokens = prev.start_tok, prev.role_tokens
+            raw.name = clean_name(doc.text[doc[raw.start_tok].idx : ent.end_char])
+            raws.pop()
         raws.append(raw)
     return raws
+
+
+def _first_name_of(doc: Any, prev: _Raw, raw: _Raw) -> bool:
+    """Whether ``prev`` is a statistical one-word name fragment right before the ruler's person."""
+    if prev.from_ruler or prev.canonical or prev.end_tok != raw.start_tok or prev.label != "PERSON":
+        return False
+    words = doc[prev.start_tok : prev.end_tok]
+    return len(words) == 1 and words[0].is_alpha and words[0].is_title and words[0].whitespace_ != ""
 
 
 def _resolve_fuzzy(raws: list[_Raw], lexicon: Lexicon) -> None:
