@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -245,9 +245,12 @@ class Fetcher:
             )
         chunks: list[bytes] = []
         size = 0
+        # httpcore reads the request's timeout dict at each socket read: shrinking it as the deadline
+        # nears keeps a stalled body from waiting a full timeout more (the check below is the rule).
+        timeouts = response.request.extensions.get("timeout")
         try:
             # iter_bytes decodes gzip/deflate, so the cap also bounds a compression bomb.
-            for chunk in response.iter_bytes():
+            for chunk in self._chunks(response, timeouts, deadline):
                 size += len(chunk)
                 if size > cap:
                     raise TooLarge(f"{url}: response body is over the limit of {cap} bytes (fetch_max_bytes)")
@@ -260,6 +263,17 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: body could not be read ({type(exc).__name__}: {exc})") from exc
         return b"".join(chunks)
+
+    @staticmethod
+    def _chunks(response: httpx.Response, timeouts: object, deadline: float) -> Iterator[bytes]:
+        stream = response.iter_bytes()
+        while True:
+            if isinstance(timeouts, dict):
+                timeouts["read"] = max(deadline - time.monotonic(), 0.001)
+            chunk = next(stream, None)
+            if chunk is None:
+                return
+            yield chunk
 
 
 def items_from_response(

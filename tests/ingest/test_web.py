@@ -334,10 +334,25 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.end_headers()
-            for _ in range(15):  # each byte comes well within a per-read timeout
-                self.wfile.write(b"<")
+            try:
+                for _ in range(15):  # each byte comes well within a per-read timeout
+                    self.wfile.write(b"<")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:  # the client gave up, as it should
+                pass
+            return
+        if self.path == "/stall":
+            time.sleep(0.3)  # a slow start uses up most of the limit
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            try:
+                self.wfile.write(b"<html>")
                 self.wfile.flush()
-                time.sleep(0.1)
+                time.sleep(1.5)  # then nothing for longer than the whole limit
+            except OSError:
+                pass
             return
         if self.path == "/big":
             self.send_response(200)
@@ -399,6 +414,14 @@ def test_web_real_socket_dripping_server_hits_whole_request_timeout(local_server
         with pytest.raises(FetchError, match="timed out"):
             fetcher.fetch(local_server + "/drip")
     assert time.monotonic() - t0 < 1.2  # not 1.5 s: the limit is on the whole request
+
+
+def test_web_real_socket_stalled_body_hits_whole_request_timeout(local_server: str) -> None:
+    with Fetcher(Settings(fetch_timeout=0.5), allow_private=True) as fetcher:
+        t0 = time.monotonic()
+        with pytest.raises(FetchError, match="timed out"):
+            fetcher.fetch(local_server + "/stall")
+    assert time.monotonic() - t0 < 0.75  # after the slow start, reads wait only for what is left
 
 
 def test_web_real_socket_oversize_body_hits_cap(local_server: str) -> None:
