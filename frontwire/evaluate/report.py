@@ -28,8 +28,9 @@ def task_table(result: TaskResult, dataset: str, rows: list[Row]) -> Table:
     keys = result.headline.get(dataset, [])
     from frontwire.evaluate.scores import published_scores
 
-    pub = published_scores().get(dataset) or published_scores().get(f"{dataset}:metadata") or {}
-    caption = f"published: {pub.get('split')} — {pub.get('source')}" if pub.get("rows") else None
+    pub_rows = [r for r in rows if r.kind == PUBLISHED]
+    pub = published_scores().get(pub_rows[0].dataset, {}) if pub_rows else {}
+    caption = f"published: {pub.get('split')} — {pub.get('source')}" if pub_rows else None
     table = Table(
         title=f"{result.task} · {dataset}", title_justify="left", caption=caption, caption_justify="left"
     )
