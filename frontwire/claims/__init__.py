@@ -344,3 +344,5 @@ def _nest(claims: list[Claim]) -> None:
             if best is None or outer.end - outer.start < best.end - best.start:
                 best = outer
         inner.parent = best.id if best else None
+        if best is not None:
+            inner.said_on = None  # a date outside the inner content dates the outer statement
