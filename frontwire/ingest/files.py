@@ -26,13 +26,14 @@ from frontwire.errors import (
     UnsupportedFormat,
 )
 from frontwire.ingest.base import Context, Entries, skip
-from frontwire.ingest.sniff import HEAD_BYTES, Format, sniff
+from frontwire.ingest.sniff import HEAD_BYTES, Format, head_text, sniff
 from frontwire.model import RawItem
 
 # What a folder walk picks up (a file named explicitly is always read, whatever its name).
 _DOCUMENT_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".txt", ".text"})
 _FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
-_STREAM_SUFFIXES = frozenset({".jsonl", ".ndjson", ".warc"})
+_JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+_STREAM_SUFFIXES = _JSONL_SUFFIXES | {".warc"}
 _WALK_SUFFIXES = _DOCUMENT_SUFFIXES | _FEED_SUFFIXES | _STREAM_SUFFIXES
 _GLOB_CHARS = frozenset("*?[")
 
@@ -89,6 +90,15 @@ def expand_input(arg: str) -> Iterator[tuple[str, Path] | InputError]:
                 yield match, found
         return
     yield NotFoundInput(f"{arg}: no such file or folder")
+
+
+def _format(path: Path, head: bytes) -> Format:
+    """Sniffed format, with one tie-break by name: a .jsonl whose first line is broken is still JSONL."""
+    fmt = sniff(head)
+    jsonl_name = _suffix(path) in _JSONL_SUFFIXES
+    if fmt in ("text", "html") and jsonl_name and head_text(head).lstrip().startswith("{"):
+        return "jsonl"
+    return fmt
 
 
 def _read_rest(stream: IO[bytes], head: bytes, limit: int, source: str) -> bytes:
@@ -184,7 +194,7 @@ def _gunzip(path: Path) -> io.BufferedReader:
     return io.BufferedReader(GunzipStream(open(path, "rb")))
 
 
-def _read_upto(stream: IO[bytes], size: int) -> tuple[bytes, Exception | None]:
+def _read_upto(stream: io.RawIOBase, size: int) -> tuple[bytes, Exception | None]:
     """Up to ``size`` bytes, and the error that stopped the reading early (bytes before it are kept)."""
     parts: list[bytes] = []
     got = 0
@@ -205,7 +215,7 @@ def _gzip_file(path: Path, source: str, ctx: Context) -> Entries:
     limit = ctx.settings.max_input_bytes
     with GunzipStream(open(path, "rb")) as stream:
         head, error = _read_upto(stream, HEAD_BYTES)
-        fmt = sniff(head)
+        fmt = _format(path, head)
         if error is None and fmt not in ("warc", "jsonl"):
             rest, error = _read_upto(stream, max(limit - len(head), 0) + 1)
             data = head + rest
@@ -240,7 +250,7 @@ def _read(path: Path, source: str, ctx: Context) -> Entries:
         raise TooLarge(f"{source}: {size} bytes, over the limit of {limit} bytes (max_input_bytes)")
     with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
-        fmt = sniff(head)
+        fmt = _format(path, head)
         if fmt == "jsonl":
             fh.seek(0)
             yield from iter_jsonl(fh, source, ctx)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import json
 import zlib
-from typing import IO, Any
+from collections.abc import Iterator
+from typing import IO, Any, cast
 
 from frontwire.errors import EmptyInput, FrontwireError, MalformedContainer, TooLarge
 from frontwire.ingest.base import Context, Entries, skip
@@ -85,29 +86,35 @@ def _skip_rest_of_line(stream: IO[bytes]) -> None:
             return
 
 
-def _lines(stream: IO[bytes], limit: int) -> Any:
+def _wide_lines(text: io.TextIOWrapper, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    n = 0
+    while line := text.readline(limit + 1):
+        n += 1
+        if len(line) > limit and not line.endswith("\n"):
+            while (rest := text.readline(_SKIP_CHUNK)) and not rest.endswith("\n"):
+                pass
+            yield n, None
+        else:
+            yield n, line.encode("utf-8")
+
+
+def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
     """Yield (line number, bytes or None when over the limit); UTF-16/32 files are re-encoded per line."""
-    buffered: IO[bytes] = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
-    wide = bom_encoding(buffered.peek(4)[:4])  # type: ignore[attr-defined]
+    buffered = cast(
+        io.BufferedReader, stream if hasattr(stream, "peek") else io.BufferedReader(cast(Any, stream))
+    )
+    wide = bom_encoding(buffered.peek(4)[:4])
     if wide and wide != "utf-8":
         # Splitting UTF-16 bytes on b"\n" would cut characters in half: read it as text instead.
-        reader = io.TextIOWrapper(buffered, encoding=wide.rsplit("-", 1)[0], errors="replace")
-        for n, line in enumerate(iter(lambda: reader.readline(limit + 1), ""), start=1):
-            if len(line) > limit and not line.endswith("\n"):
-                while (rest := reader.readline(_SKIP_CHUNK)) and not rest.endswith("\n"):
-                    pass
-                yield n, None
-            else:
-                yield n, line.encode("utf-8")
+        yield from _wide_lines(
+            io.TextIOWrapper(buffered, encoding=wide.rsplit("-", 1)[0], errors="replace"), limit
+        )
         return
     n = 0
-    while True:
-        line = buffered.readline(limit + 1)
-        if not line:
-            return
+    while line := buffered.readline(limit + 1):
         n += 1
         if len(line) > limit and not line.endswith(b"\n"):
-            _skip_rest_of_line(buffered)
+            _skip_rest_of_line(cast(IO[bytes], buffered))
             yield n, None
         else:
             yield n, line

@@ -333,4 +333,7 @@ def fetch_page(link: str, source: str, ctx: Context) -> RawItem:
     Raises a FrontwireError when it cannot; a link to another feed is refused (no crawling).
     """
     result = ctx.fetcher().fetch(link)
-    return next(items_from_response(result, source, ctx, allow_feed=False))
+    entry = next(items_from_response(result, source, ctx, allow_feed=False))
+    if not isinstance(entry, RawItem):  # allow_feed=False: a page or an error, never a skip
+        raise UnsupportedFormat(f"{source}: {entry.message}")
+    return entry

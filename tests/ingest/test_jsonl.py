@@ -141,3 +141,11 @@ def test_jsonl_url_only_record_is_fetched_with_follow(tmp_path: Path) -> None:
     (item,) = run([str(path)], follow=True, fetcher=fetcher)
     assert isinstance(item, RawItem) and item.kind == "html" and item.title == "Given title"
     assert item.url == "https://news.example/story" and item.source == f"{path}#L1"
+
+
+def test_jsonl_broken_first_line_does_not_turn_the_file_into_text(tmp_path: Path) -> None:
+    path = tmp_path / "first-broken.jsonl"
+    path.write_text('{"text": "cut off\n{"text": "<p>second record with markup</p>"}\n')
+    first, second = run([str(path)])
+    assert isinstance(first, Outcome) and first.skip_reason == "malformed_container"
+    assert isinstance(second, RawItem) and second.kind == "article" and second.source == f"{path}#L2"
