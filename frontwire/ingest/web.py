@@ -234,6 +234,8 @@ class Fetcher:
                 )
             finally:
                 response.close()
+                # Requests go to IPs, so cookies would be filed under an IP that other sites share.
+                self._client.cookies.clear()
         raise FetchError(f"{url}: more than {self.max_redirects} redirects")
 
     def _read_body(self, url: str, response: httpx.Response, deadline: float, timeout: float) -> bytes:

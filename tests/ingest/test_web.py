@@ -171,6 +171,17 @@ def test_web_follows_relative_redirect_and_reports_final_url() -> None:
     assert all(r.headers["host"] == "news.example" for r in seen)
 
 
+def test_web_keeps_no_cookies_between_fetches() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {"Set-Cookie": "session=abc", "Content-Type": "text/html"}
+        return httpx.Response(200, headers=headers, content=PAGE)
+
+    fetcher, seen = fetcher_for(handler)
+    fetcher.fetch("http://a.example/")
+    fetcher.fetch("http://b.example/")  # same IP as a.example in this test
+    assert "cookie" not in seen[1].headers
+
+
 def test_web_stops_after_five_redirects() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         step = int(request.url.path.strip("/") or 0)
