@@ -209,17 +209,18 @@ LINE_COST = 40.0
 HARD_BREAK = -200.0
 
 
-def _best_zone(lines: list[_Line], soft: set[int]) -> tuple[int, int] | None:
-    """Maximum-sum run of line scores: the densest stretch of prose (Kadane).
+def _best_zone(lines: list[_Line], lo: int = 0, hi: int | None = None) -> tuple[int, int] | None:
+    """Maximum-sum run of line scores in ``lines[lo:hi]``: the densest stretch of prose (Kadane).
 
     Every line costs a little, so that the run prefers dense prose to a long tail of short teasers
     and comments whose few sentences would otherwise add up. A hard break (a "Related stories" or
-    comments heading) ends every run, unless it was softened (``soft``).
+    comments heading) ends every run.
     """
     best, best_span = 0.0, None
-    run, run_start = 0.0, 0
-    for i, line in enumerate(lines):
-        if line.score <= HARD_BREAK and i not in soft:
+    run, run_start = 0.0, lo
+    for i in range(lo, len(lines) if hi is None else hi):
+        line = lines[i]
+        if line.score <= HARD_BREAK:
             run = 0.0
             continue
         if run <= 0:
@@ -230,10 +231,10 @@ def _best_zone(lines: list[_Line], soft: set[int]) -> tuple[int, int] | None:
     return best_span
 
 
-def _prose_resumes(lines: list[_Line], after: int) -> bool:
-    """Two paragraphs of prose in a row shortly after a break: the break was a box inside the article."""
+def _prose_resumes(lines: list[_Line], indices: range) -> bool:
+    """Two paragraphs of prose in a row right beside a break: the break was a box inside the article."""
     streak = 0
-    for j in range(after + 1, min(len(lines), after + 10)):
+    for j in indices:
         line = lines[j]
         if line.reason == "comments":
             return False
@@ -243,23 +244,53 @@ def _prose_resumes(lines: list[_Line], after: int) -> bool:
     return False
 
 
-def _zone(lines: list[_Line]) -> tuple[int, int] | None:
-    """The article's lines: the densest run, continued over inline boxes where the article resumes."""
-    soft: set[int] = set()
-    zone = _best_zone(lines, soft)
-    while zone is not None:
+def _box(lines: list[_Line], heading: int) -> range:
+    """A box inside the article: its heading and the short lines under it, up to the next prose."""
+    end = heading + 1
+    while end < len(lines) and lines[end].score < 60:
+        end += 1
+    return range(heading, end)
+
+
+def _zone(lines: list[_Line]) -> tuple[tuple[int, int] | None, set[int]]:
+    """The article's lines: the densest run, joined across boxes where the article resumes.
+
+    Returns the zone and the lines of the boxes it was joined across (not part of the article).
+    """
+    zone = _best_zone(lines)
+    boxes: set[int] = set()
+    n = len(lines)
+    for _ in range(50):
+        if zone is None:
+            break
         first, last = zone
-        nxt = next(
-            (j for j in range(last + 1, min(len(lines), last + 5)) if lines[j].score <= HARD_BREAK), None
+        after = next((j for j in range(last + 1, min(n, last + 5)) if lines[j].score <= HARD_BREAK), None)
+        before = next(
+            (j for j in range(first - 1, max(-1, first - 5), -1) if lines[j].score <= HARD_BREAK), None
         )
-        if nxt is None or lines[nxt].reason == "comments" or not _prose_resumes(lines, nxt):
+        other = None
+        if (
+            after is not None
+            and lines[after].reason != "comments"
+            and _prose_resumes(lines, range(after + 1, min(n, after + 10)))
+        ):
+            end = next((j for j in range(after + 1, n) if lines[j].score <= HARD_BREAK), n)
+            other = _best_zone(lines, after + 1, end)
+            if other is not None:
+                boxes.update(_box(lines, after))
+        if (
+            other is None
+            and before is not None
+            and _prose_resumes(lines, range(before - 1, max(-1, before - 10), -1))
+        ):
+            start = next((j for j in range(before - 1, -1, -1) if lines[j].score <= HARD_BREAK), -1)
+            other = _best_zone(lines, start + 1, before)
+            if other is not None:
+                boxes.update(_box(lines, before))
+        if other is None:
             break
-        soft.add(nxt)
-        wider = _best_zone(lines, soft)
-        if wider is None or wider[1] <= last:
-            break
-        zone = (min(first, wider[0]), wider[1])
-    return zone
+        zone = (min(first, other[0]), max(last, other[1]))
+    return zone, boxes
 
 
 # Lines the zone never grows across: the article is over (or not yet begun) on their other side.
@@ -356,7 +387,7 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
     if doubled and sum(ln.score for ln in doubled) < 0.5 * positive:
         for ln in doubled:
             ln.score = 0.0
-    zone = _zone(lines)
+    zone, boxes = _zone(lines)
     if zone is None:
         zone = (0, len(lines) - 1)
     first, last = _extend(lines, *zone)
@@ -366,6 +397,8 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
             reasons[i] = line.reason or "outside_body"
         elif line.reason:
             reasons[i] = line.reason
+        elif i in boxes:
+            reasons[i] = "teaser"
     # Repeats: a later copy of a line already in the body goes (pull quotes, doubled blocks).
     seen: dict[str, int] = {}
     for i in range(first, last + 1):
