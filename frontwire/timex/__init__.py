@@ -1,1 +1,74 @@
-"""timex stage."""
+"""Time expressions: recognise dates, times, durations and sets, and resolve them to absolute intervals.
+
+Entry points: :func:`extract` (a pipeline stage) and :func:`load_resources` (the lexicon, loaded once per
+process through ``Resources.timex_rules``). Rules and word lists live in ``frontwire/data/timex_rules.json``.
+
+Resolution rules (documented here because they are choices):
+- deictic expressions ("today", "on Monday", "last week", "two days ago") read from the publication date;
+- anaphoric ones ("the following day", "two days later", "a year earlier") from the most recent date
+  of the text fine enough to be moved by their unit, else from the publication date (lower confidence);
+- a weekday alone is the publication day when it names that weekday (wire convention: "said Friday" in
+  Friday's paper), else the most recent such day before publication, or the next one when the clause
+  is in the future tense ("will meet on Friday");
+- a date without a year takes the publication year, unless the tense contradicts it (a past clause
+  cannot point more than a week after publication, a future one more than a week before);
+- without a publication date nothing relative is resolved: value and precision stay None.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frontwire.model import Document, TimeExpression
+from frontwire.timex._lexicon import Lexicon, load_lexicon
+from frontwire.timex._recognise import recognise
+from frontwire.timex._resolve import Context, Resolver, make_tense, parse_published
+
+EXTRACTOR = "timex.rules/1"
+
+__all__ = ["EXTRACTOR", "extract", "extract_text", "load_resources"]
+
+
+def load_resources() -> Lexicon:
+    """The compiled lexicon and patterns (called once per process by ``Resources.timex_rules``)."""
+    return load_lexicon()
+
+
+def extract_text(text: str, published: str | None, lex: Lexicon, doc: Any = None) -> list[TimeExpression]:
+    """Time expressions of one text; ``doc`` (the spaCy Doc of ``text``) adds candidates and tense."""
+    ctx = Context(dct=parse_published(published), tense=make_tense(doc, lex))
+    resolver = Resolver(lex, ctx, text)
+    out: list[TimeExpression] = []
+    for cand in recognise(text, doc, lex):
+        res = resolver.resolve(cand)
+        if res is None:
+            continue
+        if res.type == "DURATION":
+            value, precision = res.duration, None
+        elif res.interval is not None:
+            value, precision = res.interval.iso, res.interval.precision
+        else:
+            value, precision = None, None
+        out.append(
+            TimeExpression(
+                text=cand.text,
+                start=cand.start,
+                end=cand.end,
+                type=res.type,
+                value=value,
+                precision=precision,
+                anchor=res.anchor if value is not None and res.type != "DURATION" else None,
+                timex3=res.timex3,
+                extractor=EXTRACTOR,
+                confidence=res.confidence,
+            )
+        )
+    return out
+
+
+def extract(document: Document, resources: Any) -> list[TimeExpression]:
+    """Pipeline stage: the time expressions of ``document`` resolved against its publication date."""
+    lex = getattr(resources, "timex_rules", None) if resources is not None else None
+    if not isinstance(lex, Lexicon):
+        lex = load_resources()
+    return extract_text(document.text, document.article.published, lex, document.nlp)
