@@ -470,8 +470,17 @@ def extract(document: Document, gaz: Gazetteer) -> list[PlaceMention]:
         for span in everything:
             span.candidates = ()
         _resolve(gaz, everything, *ctx, lex)
+    # An unresolved single word like "Ukrainian" is a demonym spaCy typed GPE: not a place (we skip
+    # demonyms rather than geocode them to the country: they rarely name where something happened).
+    ner = [s for s in ner if s.choice is not None or not _looks_demonym(s.query)]
     spans = sorted(ner + accepted, key=lambda s: s.start)
     return [_to_record(gaz, s, text) for s in spans]
+
+
+def _looks_demonym(query: str) -> bool:
+    words = query.split()
+    suffixes = load_rules().get("demonym_suffixes", [])
+    return len(words) == 1 and any(words[0].lower().endswith(x) for x in suffixes)
 
 
 def resolve_name(
