@@ -23,6 +23,7 @@ class Pattern:
     type: str
     regex: re.Pattern[str]
     ambiguous: str | None  # name of the word list one of which must precede a bare match
+    needs: tuple[str, ...] = ()  # trigger classes: the pattern is tried only near such a word
 
 
 @dataclass(slots=True)
@@ -33,6 +34,8 @@ class Lexicon:
     patterns: list[Pattern] = field(default_factory=list)
     months: dict[str, int] = field(default_factory=dict)  # lower-cased, dot-less name -> month
     prev_lists: dict[str, frozenset[str]] = field(default_factory=dict)
+    # word -> trigger classes; month and weekday names are keyed as written (capitalised)
+    triggers: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -55,6 +58,14 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
     for name, month in data["months"].items():
         lex.months[name.rstrip(".").lower()] = month
     lex.prev_lists = {k: frozenset(v) for k, v in data["prev_lists"].items()}
+    classes: dict[str, set[str]] = {}
+    for cls, words in data["triggers"].items():
+        for w in words:
+            classes.setdefault(w.lower(), set()).add(cls)
+    for name in list(data["months"]) + list(data["weekdays"]):
+        cls = "month" if name in data["months"] else "weekday"
+        classes.setdefault(name.rstrip("."), set()).add(cls)
+    lex.triggers = {w: frozenset(c) for w, c in classes.items()}
     for i, spec in enumerate(data["patterns"]):
         src = spec["regex"]
         for key, value in fills.items():
@@ -63,7 +74,10 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
             rx = re.compile(src, re.IGNORECASE)
         except re.error as exc:
             raise ResourceError(f"timex pattern {spec.get('name')!r} does not compile: {exc}") from exc
-        lex.patterns.append(Pattern(i, spec["name"], spec["kind"], spec["type"], rx, spec.get("ambiguous")))
+        needs = tuple(spec.get("needs", ()))
+        lex.patterns.append(
+            Pattern(i, spec["name"], spec["kind"], spec["type"], rx, spec.get("ambiguous"), needs)
+        )
     return lex
 
 

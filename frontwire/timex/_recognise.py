@@ -126,17 +126,65 @@ def _strip_candidate(text: str, start: int, end: int, lex: Lexicon) -> tuple[int
     return start, end
 
 
+_WORD = re.compile(r"[A-Za-z]+|\d+")
+# Context a pattern may read after its match (its look-aheads); windows are searched this much further.
+_LOOKAHEAD = 40
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _windows(text: str, lex: Lexicon) -> dict[str, list[tuple[int, int]]]:
+    """Per trigger class, the merged stretches of text around its words where a match can lie."""
+    reach = int(lex["trigger_window"])
+    raw: dict[str, list[tuple[int, int]]] = {}
+    triggers = lex.triggers
+    for m in _WORD.finditer(text):
+        w = m.group(0)
+        if w[0].isdigit():
+            classes: frozenset[str] | None = _DIGIT
+        else:
+            classes = triggers.get(w) or triggers.get(w.lower())
+        if not classes:
+            continue
+        a = max(0, m.start() - reach)
+        # start a window on a word boundary so that a match cannot begin mid-word
+        while a > 0 and not text[a - 1].isspace():
+            a -= 1
+        b = min(len(text), m.end() + reach)
+        for cls in classes:
+            raw.setdefault(cls, []).append((a, b))
+    return {cls: _merge(spans) for cls, spans in raw.items()}
+
+
+_DIGIT = frozenset({"digit"})
+
+
 def recognise(text: str, doc: Any, lex: Lexicon, keep_unexplained: bool = False) -> list[Candidate]:
     """Candidates in text order, without overlaps (longest rule match wins, then rule order)."""
     toks = _Tokens(doc)
     found: list[Candidate] = []
+    windows = _windows(text, lex)
     for p in lex.patterns:
-        for m in p.regex.finditer(text):
-            if m.end() <= m.start():
-                continue
-            c = Candidate(m.start(), m.end(), m.group(0), p, m.groupdict())
-            if _keep(c, text, lex, toks):
-                found.append(c)
+        spans = (
+            windows.get(p.needs[0])
+            if len(p.needs) == 1
+            else _merge([w for n in p.needs for w in windows.get(n, [])])
+        )
+        for a, b in spans or [(0, len(text))] * (not p.needs):
+            for m in p.regex.finditer(text, a, b + _LOOKAHEAD):
+                if m.end() <= m.start() or (m.end() > b and b + _LOOKAHEAD < len(text)):
+                    continue
+                c = Candidate(m.start(), m.end(), m.group(0), p, m.groupdict())
+                if _keep(c, text, lex, toks):
+                    found.append(c)
     found.sort(key=lambda c: (-(c.end - c.start), c.pattern.index if c.pattern else 0, c.start))
     chosen: list[Candidate] = []
     taken: list[tuple[int, int]] = []
