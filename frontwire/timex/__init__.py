@@ -17,6 +17,7 @@ Resolution rules (documented here because they are choices):
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from frontwire.model import Document, TimeExpression
@@ -31,6 +32,12 @@ __all__ = ["EXTRACTOR", "extract", "extract_text", "load_resources"]
 
 def load_resources() -> Lexicon:
     """The compiled lexicon and patterns (called once per process by ``Resources.timex_rules``)."""
+    return load_lexicon()
+
+
+@lru_cache(maxsize=1)
+def _shared_lexicon() -> Lexicon:
+    # Callers without a Resources object still compile the rules only once per process.
     return load_lexicon()
 
 
@@ -70,5 +77,5 @@ def extract(document: Document, resources: Any) -> list[TimeExpression]:
     """Pipeline stage: the time expressions of ``document`` resolved against its publication date."""
     lex = getattr(resources, "timex_rules", None) if resources is not None else None
     if not isinstance(lex, Lexicon):
-        lex = load_resources()
+        lex = _shared_lexicon()
     return extract_text(document.text, document.article.published, lex, document.nlp)
