@@ -9,7 +9,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from frontwire import __version__
@@ -50,7 +57,9 @@ def _print_rows(rows: list[dict[str, Any]], columns: list[str], title: str, as_j
         return
     table = Table(title=f"{title} ({len(rows)})", show_lines=False)
     for col in columns:
-        table.add_column(col, overflow="fold", max_width=70 if col in ("content", "snippet", "title") else None)
+        table.add_column(
+            col, overflow="fold", max_width=70 if col in ("content", "snippet", "title") else None
+        )
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     console.print(table)
@@ -67,7 +76,9 @@ def _main(
 
 @app.command("run")
 def run_command(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs, JSONL, feeds, WARC or http(s) URLs.")],
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files, folders, globs, JSONL, feeds, WARC or http(s) URLs.")
+    ],
     db: DbOption = None,
     follow: Annotated[bool, typer.Option("--follow", help="Fetch the pages feed items link to.")] = False,
     published: Annotated[
@@ -101,7 +112,9 @@ def run_command(
             progress.update(task, advance=n, source=Path(source).name if "://" not in source else source[:60])
 
         try:
-            summary = run(inputs, store, settings, follow=follow, published=published, url=url, on_progress=advance)
+            summary = run(
+                inputs, store, settings, follow=follow, published=published, url=url, on_progress=advance
+            )
         except FrontwireError as exc:
             raise _fail(exc) from exc
         finally:
@@ -132,7 +145,9 @@ def run_command(
 @app.command("extract")
 def extract_command(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs, JSONL, feeds, WARC or URLs.")],
-    as_json: Annotated[bool, typer.Option("--json", help="One Document JSON per input, one per line.")] = True,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One Document JSON per input, one per line.")
+    ] = True,
     published: Annotated[
         str | None, typer.Option("--published", help="Publication date for inputs that lack one (ISO).")
     ] = None,
@@ -183,11 +198,18 @@ def documents_command(db: DbOption = None, limit: LimitOption = 50, as_json: Jso
     """List stored documents, newest first."""
     store = _open(db)
     rows = store.documents(limit=limit)
-    _print_rows(rows, ["id", "published", "outlet", "title", "author", "chars", "mentions", "claims"], "documents", as_json)
+    _print_rows(
+        rows,
+        ["id", "published", "outlet", "title", "author", "chars", "mentions", "claims"],
+        "documents",
+        as_json,
+    )
 
 
 @app.command("show")
-def show_command(doc_id: Annotated[str, typer.Argument(help="Document id (or a unique prefix).")], db: DbOption = None) -> None:
+def show_command(
+    doc_id: Annotated[str, typer.Argument(help="Document id (or a unique prefix).")], db: DbOption = None
+) -> None:
     """Print one stored document as Document JSON."""
     store = _open(db)
     try:
@@ -203,7 +225,9 @@ def show_command(doc_id: Annotated[str, typer.Argument(help="Document id (or a u
 
 @app.command("entities")
 def entities_command(
-    type_: Annotated[str | None, typer.Option("--type", "-t", help="PERSON, ORG, GPE, ARMED_GROUP, WEAPON, ...")] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", "-t", help="PERSON, ORG, GPE, ARMED_GROUP, WEAPON, ...")
+    ] = None,
     doc: Annotated[str | None, typer.Option("--doc", help="Only this document id.")] = None,
     db: DbOption = None,
     limit: LimitOption = 100,
@@ -228,7 +252,9 @@ def search_command(
 
 @app.command("claims")
 def claims_command(
-    speaker: Annotated[str | None, typer.Option("--speaker", help="Speaker name or mention (substring).")] = None,
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", help="Speaker name or mention (substring).")
+    ] = None,
     stance: Annotated[str | None, typer.Option("--stance", help="asserted, hedged or denied.")] = None,
     doc: Annotated[str | None, typer.Option("--doc", help="Only this document id.")] = None,
     db: DbOption = None,
@@ -239,7 +265,9 @@ def claims_command(
     if stance and stance not in ("asserted", "hedged", "denied"):
         raise typer.BadParameter("stance must be one of: asserted, hedged, denied")
     rows = _open(db).query_claims(speaker=speaker, stance=stance, doc_id=doc, limit=limit)
-    _print_rows(rows, ["speaker_name", "speaker", "cue", "stance", "direct", "said_on", "content"], "claims", as_json)
+    _print_rows(
+        rows, ["speaker_name", "speaker", "cue", "stance", "direct", "said_on", "content"], "claims", as_json
+    )
 
 
 @app.command("places")
@@ -252,7 +280,12 @@ def places_command(
 ) -> None:
     """Resolved places with coordinates and mention counts."""
     rows = _open(db).query_places(name=name, doc_id=doc, limit=limit)
-    _print_rows(rows, ["name", "country", "admin1", "lat", "lon", "feature", "mentions", "documents"], "places", as_json)
+    _print_rows(
+        rows,
+        ["name", "country", "admin1", "lat", "lon", "feature", "mentions", "documents"],
+        "places",
+        as_json,
+    )
 
 
 @app.command("times")
@@ -289,17 +322,11 @@ def stages_command() -> None:
     console.print(table)
 
 
-def _register_measuring_commands() -> None:
-    """`eval` and `bench` live with the scorers (frontwire.evaluate.commands)."""
-    try:
-        from frontwire.evaluate import commands
-    except ImportError:
-        return
-    app.command("eval")(commands.eval_command)
-    app.command("bench")(commands.bench_command)
+# `eval` and `bench` live with the scorers they drive.
+from frontwire.evaluate import commands as _measuring  # noqa: E402
 
-
-_register_measuring_commands()
+app.command("eval")(_measuring.eval_command)
+app.command("bench")(_measuring.bench_command)
 
 
 def main() -> None:

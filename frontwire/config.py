@@ -1,4 +1,4 @@
-"""Settings: packaged defaults, then ``frontwire.toml`` (current directory), then ``FRONTWIRE_*`` variables."""
+"""Settings: packaged defaults, then ``frontwire.toml``, then ``FRONTWIRE_*`` environment variables."""
 
 from __future__ import annotations
 

@@ -37,7 +37,9 @@ class Stage:
 STAGES: tuple[Stage, ...] = (
     Stage("timex", "frontwire.timex:extract", requires=("text", "nlp", "published"), assigns="times"),
     Stage("geo", "frontwire.geo:extract", requires=("text", "nlp", "mentions"), assigns="places"),
-    Stage("claims", "frontwire.claims:extract", requires=("text", "nlp", "mentions", "times"), assigns="claims"),
+    Stage(
+        "claims", "frontwire.claims:extract", requires=("text", "nlp", "mentions", "times"), assigns="claims"
+    ),
 )
 
 
@@ -55,7 +57,9 @@ def run_stages(document: Document, resources: Resources, timings: dict[str, floa
         try:
             setattr(document, stage.assigns, stage.load()(document, resources))
         except Exception as exc:  # one bad stage must not lose the document
-            document.errors.append(StageError(stage=stage.name, error=type(exc).__name__, message=str(exc)[:500]))
+            document.errors.append(
+                StageError(stage=stage.name, error=type(exc).__name__, message=str(exc)[:500])
+            )
         if timings is not None:
             timings[stage.name] = timings.get(stage.name, 0.0) + time.perf_counter() - t0
     return document
@@ -107,6 +111,8 @@ def process_items(
                 timings["extract"] = timings.get("extract", 0.0) + time.perf_counter() - t0
         outcomes.append(Outcome(source=entry.source))
         pending.append((len(outcomes) - 1, art))
-    for (index, _), doc in zip(pending, process_articles([a for _, a in pending], resources, timings), strict=True):
+    for (index, _), doc in zip(
+        pending, process_articles([a for _, a in pending], resources, timings), strict=True
+    ):
         outcomes[index].document = doc
     yield from outcomes

@@ -42,7 +42,9 @@ def test_pipeline_failing_stage_is_recorded_and_later_stages_run(monkeypatch: py
     )
     doc = Document(article=Article(id="x", source="s", text="t"))
     run_stages(doc, resources=None)  # type: ignore[arg-type]
-    assert [(e.stage, e.error, e.message) for e in doc.errors] == [("first", "RuntimeError", "stage exploded")]
+    assert [(e.stage, e.error, e.message) for e in doc.errors] == [
+        ("first", "RuntimeError", "stage exploded")
+    ]
     assert doc.claims == ["fine"]  # type: ignore[comparison-overlap]
     assert doc.times == []
 

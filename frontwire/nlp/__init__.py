@@ -36,7 +36,9 @@ def annotate(article: Article, resources: Resources) -> Document:
     return _to_document(article, doc, resources)
 
 
-def annotate_batch(articles: Iterable[Article], resources: Resources, batch_size: int = 16) -> Iterator[Document]:
+def annotate_batch(
+    articles: Iterable[Article], resources: Resources, batch_size: int = 16
+) -> Iterator[Document]:
     """Like :func:`annotate` over many articles, batched through ``nlp.pipe``."""
     nlp = resources.nlp
     arts = list(articles)

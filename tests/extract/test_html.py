@@ -45,8 +45,11 @@ def test_html_metadata(res: Resources) -> None:
 def test_html_date_not_guessed_from_related_links(res: Resources) -> None:
     # The page states no date of its own; a related link carries /2023/03/01/ and the copyright 2023.
     # htmldate's extensive search would take one of those: we must not.
-    page = PAGE.replace(b'<link rel="canonical" href="https://news.example.org/2023/04/08/kramatorsk-station/'
-                        b'?utm_source=rss">', b"")
+    page = PAGE.replace(
+        b'<link rel="canonical" href="https://news.example.org/2023/04/08/kramatorsk-station/'
+        b'?utm_source=rss">',
+        b"",
+    )
     art = extract_html(item(page), res)
     assert art.published is None and art.published_source is None
 

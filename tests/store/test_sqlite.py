@@ -38,24 +38,51 @@ def make_doc(doc_id: str = "d1", text: str = TEXT, raw: str = "r1") -> Document:
             boilerplate=[Boilerplate(start=0, end=15, text="Connect with us", reason="social")],
         ),
         entities=[Entity(id=eid, name="Pavlo Kyrylenko", type="PERSON", aliases=["Kyrylenko"])],
-        mentions=[Mention(text="Kyrylenko", start=0, end=9, name="Pavlo Kyrylenko", type="PERSON", entity_id=eid)],
+        mentions=[
+            Mention(text="Kyrylenko", start=0, end=9, name="Pavlo Kyrylenko", type="PERSON", entity_id=eid)
+        ],
         times=[
             TimeExpression(
-                text="on Monday", start=37, end=46, type="DATE", value="2023-03-06/2023-03-06", precision="day"
+                text="on Monday",
+                start=37,
+                end=46,
+                type="DATE",
+                value="2023-03-06/2023-03-06",
+                precision="day",
             )
         ],
         places=[
             PlaceMention(
-                text="Bakhmut", start=15, end=22, name="Bakhmut", place_id=pid, country="UA", admin1="Donetsk",
-                lat=48.594, lon=37.999, feature="city", precision=1,
-            )  # fmt: skip
+                text="Bakhmut",
+                start=15,
+                end=22,
+                name="Bakhmut",
+                place_id=pid,
+                country="UA",
+                admin1="Donetsk",
+                lat=48.594,
+                lon=37.999,
+                feature="city",
+                precision=1,
+            )
         ],
         claims=[
             Claim(
-                id="c1", speaker="Kyrylenko", speaker_start=0, speaker_end=9, speaker_name="Pavlo Kyrylenko",
-                speaker_entity_id=eid, cue="said", cue_start=10, cue_end=14, direct=False, stance="asserted",
-                content="Bakhmut is under fire on Monday", start=15, end=46,
-            )  # fmt: skip
+                id="c1",
+                speaker="Kyrylenko",
+                speaker_start=0,
+                speaker_end=9,
+                speaker_name="Pavlo Kyrylenko",
+                speaker_entity_id=eid,
+                cue="said",
+                cue_start=10,
+                cue_end=14,
+                direct=False,
+                stance="asserted",
+                content="Bakhmut is under fire on Monday",
+                start=15,
+                end=46,
+            )
         ],
     )
     return doc
