@@ -48,6 +48,8 @@ class TextRules:
     byline_label: re.Pattern[str]
     stopwords: dict[str, tuple[int, ...]]  # stop word -> the languages (indices) it belongs to
     languages: int
+    article_categories: frozenset[str]  # categories the light mode (already-extracted text) removes
+    article_keep: re.Pattern[str] | None  # lines the light mode keeps although a category rule names them
 
 
 def _group(parts: dict[str, list[str]]) -> re.Pattern[str] | None:
@@ -96,6 +98,12 @@ def load_rules() -> TextRules:
             byline_label=re.compile(data["byline_label"], re.I),
             stopwords=_stop_index(data["stopwords"]),
             languages=len(data["stopwords"]),
+            article_categories=frozenset(data["article_mode"]["categories"]),
+            article_keep=(
+                re.compile("|".join(f"(?:{p})" for p in data["article_mode"]["keep"]), re.I)
+                if data["article_mode"]["keep"]
+                else None
+            ),
         )
     except (OSError, KeyError, TypeError, ValueError, re.error) as exc:
         raise ResourceError(f"frontwire/data/text_rules.json: {exc}") from exc
@@ -496,7 +504,21 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
     if bio_outlet:
         result.outlet = bio_outlet
 
-    # Assemble the body from kept lines; a paragraph break wherever the input had one.
+    _assemble(text, lines, first, last, reasons, max_chars, result)
+    return result
+
+
+def _assemble(
+    text: str,
+    lines: list[_Line],
+    first: int,
+    last: int,
+    reasons: dict[int, str],
+    max_chars: int | None,
+    result: CleanText,
+) -> None:
+    """Body from the kept lines of ``lines[first:last+1]``, boilerplate spans from ``reasons``."""
+    # A paragraph break wherever the input had one; adjacent spans of one reason merge.
     parts: list[str] = []
     prev_block = -1
     body_len = 0
@@ -528,6 +550,39 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
     if cut_at is not None:
         spans.append(Boilerplate(start=cut_at, end=len(text), text="", reason="truncated"))
     result.boilerplate = spans
+
+
+def clean_article(text: str, rules: TextRules, max_chars: int | None = None) -> CleanText:
+    """Light cleaning of text another tool already extracted (JSONL ``text``, RSS content).
+
+    Only lines that an explicit chrome rule names go (advertisement, teasers, social and newsletter
+    prompts, image credits, copyright lines: ``article_mode`` in the rules), and author bios printed
+    twice. No zone, no title guess, no short-line heuristics: the extractor upstream already chose
+    the body, and its first line or a short closing line is article text.
+    """
+    lines = _lines(text)
+    result = CleanText(body="")
+    if not lines:
+        return result
+    reasons: dict[int, str] = {}
+    bio_count: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        reason = _rule(line, rules)
+        if reason in rules.article_categories and not (
+            rules.article_keep is not None and rules.article_keep.fullmatch(line.plain)
+        ):
+            reasons[i] = reason
+        elif rules.bio_head.match(line.plain):
+            bio_count[line.key] = bio_count.get(line.key, 0) + 1
+    # A bio printed twice (after the body and in an author box) is chrome; once, it may be the article's.
+    for i, line in enumerate(lines):
+        if bio_count.get(line.key, 0) > 1:
+            reasons[i] = "author_bio"
+            j = i + 1
+            while j < len(lines) and j not in reasons and rules.bio_pronoun.match(lines[j].plain):
+                reasons[j] = "author_bio"
+                j += 1
+    _assemble(text, lines, 0, len(lines) - 1, reasons, max_chars, result)
     return result
 
 
@@ -556,7 +611,10 @@ def decode_text(data: bytes, source: str) -> str:
 def extract_text(item: RawItem, resources: Resources) -> Article:
     """Clean a plain-text item (a page dump, or text another tool already extracted) into an Article."""
     text = decode_text(item.data, item.source)
-    cleaned = clean_text(text, resources.text_rules, max_chars=resources.settings.max_text_chars)
+    # Text another tool already extracted gets the light mode: the full cleaner would cut a first
+    # line it takes for a headline and short lines it takes for chrome.
+    clean = clean_article if item.kind == "article" else clean_text
+    cleaned = clean(text, resources.text_rules, max_chars=resources.settings.max_text_chars)
     body = cleaned.body.strip()
     if not _WORD.search(body):
         raise ExtractError(f"{item.source}: no article text left after removing page chrome")
