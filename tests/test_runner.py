@@ -1,0 +1,92 @@
+"""Tests of frontwire/runner.py: summaries, idempotent reruns, resuming an interrupted run, the pool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from frontwire import runner
+from frontwire.config import Settings
+from frontwire.store import open_store
+
+ARTICLES = {
+    "a.txt": "Kharkiv came under missile attack on Tuesday night, the regional governor said.\n\n"
+    "Three apartment blocks were damaged and emergency crews worked through the night to clear the rubble.",
+    "b.txt": "Ukrainian forces pushed back an assault near Avdiivka, the General Staff said in its morning report.\n\n"
+    "The statement said the fighting lasted several hours and that the attackers withdrew before dawn.",
+    "c.txt": "Officials in Zaporizhzhia said power was restored to most of the city after a drone strike.\n\n"
+    "Engineers repaired two substations, and the mayor asked residents to limit their use of electricity.",
+}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "empty.txt").write_text("   \n", encoding="utf-8")
+    (folder / "junk.html").write_bytes(bytes(range(256)) * 16)
+    return folder
+
+
+@pytest.mark.slow
+def test_runner_summary_and_idempotent_rerun(corpus: Path, tmp_path: Path, resources) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(tmp_path / "r.db")
+    first = runner.run([str(corpus)], store, Settings(), resources=resources)
+    assert first.stored == 3 and first.duplicates == 0
+    assert dict(first.skipped) == {"empty": 1, "unsupported_format": 1}
+    again = runner.run([str(corpus)], store, Settings(), resources=resources)
+    assert again.stored == 0 and again.duplicates == 3
+    assert store.counts()["documents"] == 3
+    assert {r["reason"] for r in store.skips()} == {"empty", "unsupported_format"}
+
+
+@pytest.mark.slow
+def test_runner_interrupted_run_resumes_without_duplicates(
+    corpus: Path, tmp_path: Path, resources, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(tmp_path / "r.db")
+    monkeypatch.setattr(runner, "BATCH_SIZE", 1)
+    real_add = store.add_documents
+    calls = {"n": 0}
+
+    def add_then_die(docs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # the user pressed Ctrl-C during the second write
+        return real_add(docs)
+
+    monkeypatch.setattr(store, "add_documents", add_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run([str(corpus)], store, Settings(), resources=resources)
+    assert store.counts()["documents"] == 1  # the first batch was committed, the second rolled back
+    monkeypatch.setattr(store, "add_documents", real_add)
+    resumed = runner.run([str(corpus)], store, Settings(), resources=resources)
+    assert resumed.stored == 2 and resumed.duplicates == 1
+    assert store.counts()["documents"] == 3
+
+
+@pytest.mark.slow
+def test_runner_pool_gives_the_same_store_as_one_process(corpus: Path, tmp_path: Path, resources) -> None:  # type: ignore[no-untyped-def]
+    one = open_store(tmp_path / "one.db")
+    pool = open_store(tmp_path / "pool.db")
+    runner.run([str(corpus)], one, Settings(), resources=resources)
+    summary = runner.run([str(corpus)], pool, Settings(workers=2), resources=resources)
+    assert summary.stored == 3
+    for key in ("documents", "mentions", "claims", "times", "place_mentions"):
+        assert one.counts()[key] == pool.counts()[key], key
+    ids = sorted(r["id"] for r in one.documents())
+    assert ids == sorted(r["id"] for r in pool.documents())
+    assert one.get(ids[0]).to_json()["claims"] == pool.get(ids[0]).to_json()["claims"]
+
+
+def test_runner_set_hints_only_fills_gaps() -> None:
+    from frontwire.model import RawItem
+
+    item = RawItem(source="x", data=b"", kind="text", published="2022-01-01", published_source="feed")
+    kept = runner.set_hints(item, "2023-03-07", "https://e.org/x")
+    assert (kept.published, kept.published_source, kept.url) == ("2022-01-01", "feed", "https://e.org/x")
+    filled = runner.set_hints(RawItem(source="x", data=b"", kind="text"), "2023-03-07", None)
+    assert (filled.published, filled.published_source) == ("2023-03-07", "given")
