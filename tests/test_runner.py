@@ -13,7 +13,7 @@ from frontwire.store import open_store
 ARTICLES = {
     "a.txt": "Kharkiv came under missile attack on Tuesday night, the regional governor said.\n\n"
     "Three apartment blocks were damaged and emergency crews worked through the night to clear the rubble.",
-    "b.txt": "Ukrainian forces pushed back an assault near Avdiivka, the General Staff said in its morning report.\n\n"
+    "b.txt": "Ukrainian forces pushed back an assault near Avdiivka, the General Staff said in a report.\n\n"
     "The statement said the fighting lasted several hours and that the attackers withdrew before dawn.",
     "c.txt": "Officials in Zaporizhzhia said power was restored to most of the city after a drone strike.\n\n"
     "Engineers repaired two substations, and the mayor asked residents to limit their use of electricity.",
