@@ -253,7 +253,8 @@ def _strip_edges(tokens: list[Any], roles: RoleWords) -> list[Any]:
 
 
 def _span_text(doc: Any, tokens: list[Any]) -> str:
-    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+    # Span.text, not doc.text: Doc.text rebuilds the whole document's string on every access.
+    return doc[tokens[0].i : tokens[-1].i + 1].text
 
 
 def _left_role(doc: Any, name_start: int, mention_start: int, roles: RoleWords) -> str | None:
@@ -317,7 +318,7 @@ def _collect(doc: Any, lexicon: Lexicon, labels: frozenset[str]) -> list[_Raw]:
         role_tokens = None
         if ent.label_ == "PERSON" and not ent.ent_id_:
             start, role_tokens = _trim_person_span(doc, start, end, lexicon.roles)
-        text = doc.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)]
+        text = doc[start:end].text
         name = clean_name(text)
         if not name or not any(c.isalpha() for c in name):
             continue
@@ -339,7 +340,7 @@ def _collect(doc: Any, lexicon: Lexicon, labels: frozenset[str]) -> list[_Raw]:
         ):
             # "Alaxandr Lukashenko": the ruler knew the surname, ner tagged the odd first name alone.
             raw.start_tok, raw.role_tokens = prev.start_tok, prev.role_tokens
-            raw.name = clean_name(doc.text[doc[raw.start_tok].idx : ent.end_char])
+            raw.name = clean_name(doc[raw.start_tok : raw.end_tok].text)
             raws.pop()
         raws.append(raw)
     return raws
@@ -377,16 +378,15 @@ def _group(raws: list[_Raw]) -> _Groups:
             groups.union(first[key], i)
         else:
             first[key] = i
-    unknown = [i for i, r in enumerate(raws) if r.canonical is None and r.how == "spacy"]
-    # Near spellings within the document, same type family.
-    for a_pos, a in enumerate(unknown):
-        for b in unknown[a_pos + 1 :]:
-            ra, rb = raws[a], raws[b]
-            if groups.find(a) == groups.find(b) or FAMILY.get(ra.label) != FAMILY.get(rb.label):
-                continue
-            if min(len(ra.name), len(rb.name)) < FUZZY_MIN_LEN:
-                continue
-            if fuzz.ratio(ra.name.casefold(), rb.name.casefold()) >= FUZZY_DOC_CUTOFF:
+    # Near spellings within the document, same type family: compare each distinct name once.
+    reps: dict[tuple[str, str], int] = {}
+    for i, r in enumerate(raws):
+        if r.canonical is None and r.how == "spacy" and len(r.name) >= FUZZY_MIN_LEN:
+            reps.setdefault((FAMILY.get(r.label, r.label), r.name.casefold()), i)
+    items = list(reps.items())
+    for a_pos, ((fam_a, name_a), a) in enumerate(items):
+        for (fam_b, name_b), b in items[a_pos + 1 :]:
+            if fam_a == fam_b and fuzz.ratio(name_a, name_b) >= FUZZY_DOC_CUTOFF:
                 groups.union(a, b)
     return groups
 
@@ -506,7 +506,7 @@ def canonicalise(doc: Any, lexicon: Lexicon, labels: frozenset[str]) -> tuple[li
             confidence = min(confidence, CONF_RETYPED)
         mentions.append(
             Mention(
-                text=doc.text[start_char:end_char],
+                text=doc[raw.start_tok : raw.end_tok].text,
                 start=start_char,
                 end=end_char,
                 name=name,
