@@ -179,3 +179,25 @@ def shift(
     if d is None or not _valid_year(d.year):
         return None
     return containing(d, iv.gran, season_months)
+
+
+def easter(y: int) -> date:
+    """Easter Sunday of year y, Gregorian calendar (anonymous Gregorian algorithm)."""
+    a, b, c = y % 19, y // 100, y % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month_, day_ = divmod(h + l_ - 7 * m + 114, 31)
+    return date(y, month_, day_ + 1)
+
+
+def nth_weekday(y: int, m: int, wd: int, nth: int, first: int = 1) -> date:
+    """The nth weekday wd (0 = Monday) of month m counted from day ``first``; nth -1 is the last one."""
+    if nth < 0:
+        last = date(y, m, calendar.monthrange(y, m)[1])
+        return last - timedelta(days=(last.weekday() - wd) % 7)
+    start = date(y, m, first)
+    return start + timedelta(days=(wd - start.weekday()) % 7 + 7 * (nth - 1))

@@ -53,6 +53,8 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         "{MONTH}": "(?-i:" + _alternation(list(data["months"])) + ")",
         "{WEEKDAY}": "(?-i:" + _alternation(list(data["weekdays"])) + ")",
         "{SEASON}": "(?:" + _alternation(list(data["seasons"])) + ")",
+        "{HOLIDAY}": "(?-i:" + _alternation(list(data["holidays"])) + ")",
+        "{SPELLED_YEAR}": data["spelled_year"],
     }
     lex = Lexicon(data=data)
     for name, month in data["months"].items():

@@ -81,6 +81,8 @@ def _keep(c: Candidate, text: str, lex: Lexicon, toks: _Tokens) -> bool:
         return False  # "a second attack" is an ordinal
     if p.kind == "duration" and re.fullmatch(r"\d{4}", num) and not unit.endswith("s"):
         return False  # "the 1988 quarter" is a period of 1988, not 1988 quarters
+    if p.name in lex["not_after"] and next_word(text, c.end) in lex["not_after"][p.name]:
+        return False  # "current account" is a balance, not a time
     single_word = " " not in c.text.strip()
     if single_word and (g.get("month") or g.get("weekday")):
         label = toks.label_covering(c.start, c.end)

@@ -90,6 +90,23 @@ def number(lex: Lexicon, word: str | None) -> float | None:
     return None
 
 
+def year_number(lex: Lexicon, text: str) -> int | None:
+    """The year of '1996', 'nineteen ninety-six', 'nineteen hundred and five' or 'two thousand and one'."""
+    if text.isdigit():
+        return int(text)
+    words = [w for w in re.split(r"[- ]+", text.lower()) if w not in ("and", "oh")]
+    if words[:2] == ["two", "thousand"]:
+        rest = number(lex, " ".join(words[2:])) if words[2:] else 0.0
+        return 2000 + int(rest) if rest is not None else None
+    century = number(lex, words[0])
+    if century is None:
+        return None
+    if words[1:2] == ["hundred"]:
+        words = words[1:]
+    rest = number(lex, " ".join(words[1:])) if words[1:] else 0.0
+    return int(century) * 100 + int(rest) if rest is not None else None
+
+
 def unit_code(lex: Lexicon, unit: str | None) -> str | None:
     if not unit:
         return None
@@ -273,7 +290,8 @@ class Resolver:
 
     def _k_ym(self, c: Candidate, g: dict[str, Any]) -> Resolution | None:
         m = self._month_num(g)
-        return self._explicit(cal.month(int(g["year"]), m)) if m else None
+        y = year_number(self.lex, g["year"])
+        return self._explicit(cal.month(y, m)) if m and y else None
 
     def _k_month(self, c: Candidate, g: dict[str, Any]) -> Resolution | None:
         m = self._month_num(g)
@@ -297,7 +315,8 @@ class Resolver:
         return self._deictic(cal.month(y, m), 0.75)
 
     def _k_year(self, c: Candidate, g: dict[str, Any]) -> Resolution | None:
-        return self._explicit(cal.year(int(g["year"])))
+        y = year_number(self.lex, g["year"])
+        return self._explicit(cal.year(y)) if y else None
 
     def _k_decade(self, c: Candidate, g: dict[str, Any]) -> Resolution | None:
         if g.get("decade"):
@@ -327,7 +346,8 @@ class Resolver:
     def _k_season(self, c: Candidate, g: dict[str, Any]) -> Resolution | None:
         code = self.lex["seasons"][g["season"].lower()]
         if g.get("year"):
-            return self._explicit(cal.season(int(g["year"]), code, self.season_months))
+            y = year_number(self.lex, g["year"])
+            return self._explicit(cal.season(y, code, self.season_months)) if y else None
         dct = self.ctx.dct
         if dct is None:
             return Resolution("DATE", confidence=0.4)
@@ -362,11 +382,23 @@ class Resolver:
         rel = (g.get("relyear") or g.get("qrel") or "").lower()
         y = dct.year + int(self.lex["relative"].get(rel, 0)) if rel else dct.year
         if not rel:
-            iv = make(y)
-            y += year_for(self.lex, iv.start, iv.end, dct, self.ctx.tense(c.start, c.end))
+            y += self._period_year(make(y), dct, self.ctx.tense(c.start, c.end))
         if g.get("yearago"):
             y -= 1
         return self._deictic(make(y), 0.75)
+
+    def _period_year(self, iv: Interval, dct: date, tense: str | None) -> int:
+        """Year offset of a yearless reporting period ("the third quarter", "the first half").
+
+        Results are reported after a period closes, so a future clause ("expects to report third-quarter
+        net") still means the period of the publication year; only a period that closed more than one
+        period length ago moves forward, and a past clause cannot name a period not yet begun.
+        """
+        if tense == "past" and iv.start > dct:
+            return -1
+        if tense == "future" and (dct - iv.end).days > (iv.end - iv.start).days:
+            return 1
+        return 0
 
     def _quarter_rel(self, c: Candidate, g: dict[str, Any]) -> Resolution | None:
         w = " ".join(g["qrelw"].lower().split())
@@ -468,6 +500,54 @@ class Resolver:
         else:
             iv = cal.weekend(dct + timedelta(days=7)) if in_weekend and rel == "next" else current
         return self._deictic(iv, 0.75)
+
+    def _holiday_date(self, rule: dict[str, int], y: int) -> date | None:
+        try:
+            if "easter" in rule:
+                return cal.easter(y) + timedelta(days=rule["easter"])
+            if "nth" in rule:
+                return cal.nth_weekday(y, rule["month"], rule["weekday"], rule["nth"], rule.get("from", 1))
+            return date(y, rule["month"], rule["day"])
+        except ValueError:
+            return None
+
+    def _k_holiday(self, c: Candidate, g: dict[str, Any]) -> Resolution | None:
+        """Named holidays: fixed dates (Christmas) and movable ones (Thanksgiving, Easter) of a given year."""
+        rule = self.lex["holidays"][g["holiday"]]
+
+        def at(d: date) -> Interval:  # "Easter week" is the week that holds the day
+            return cal.week(d) if g.get("hweek") else cal.day(d)
+
+        if g.get("year"):
+            d = self._holiday_date(rule, int(g["year"]))
+            return self._explicit(at(d) if d else None)
+        dct = self.ctx.dct
+        if dct is None:  # a fixed holiday still has an underspecified TIMEX3 value: XXXX-12-25
+            fixed = f"XXXX-{rule['month']:02d}-{rule['day']:02d}" if "day" in rule else None
+            return Resolution("DATE", timex3=fixed, confidence=0.4)
+        rel = " ".join((g.get("rel") or "").lower().split())
+        this_year = self._holiday_date(rule, dct.year)
+        if this_year is None:
+            return None
+        if rel in ("last", "past", "this past"):
+            y = dct.year if this_year < dct else dct.year - 1
+        elif rel in ("next", "coming", "this coming"):
+            y = dct.year if this_year > dct else dct.year + 1
+        elif rel == "this":
+            y = dct.year
+        else:
+            y = dct.year + year_for(self.lex, this_year, this_year, dct, self.ctx.tense(c.start, c.end))
+        d = self._holiday_date(rule, y)
+        return self._deictic(at(d) if d else None, 0.8)
+
+    def _k_the_year(self, c: Candidate, g: dict[str, Any]) -> Resolution | None:
+        """'the year' alone is the year of the reference time; 'the year ended June 30' is a fiscal year."""
+        if re.match(r"\s+(?:ended|ending|to)\b", self.text[c.end : c.end + 12]) and not g.get("mod"):
+            return Resolution("DURATION", timex3="P1Y", duration="P1Y", confidence=0.7)
+        dct = self.ctx.dct
+        if dct is None:
+            return Resolution("DATE", confidence=0.4)
+        return self._deictic(cal.year(dct.year), 0.7)
 
     def _k_relative(self, c: Candidate, g: dict[str, Any]) -> Resolution | None:
         rel = " ".join(g["rel"].lower().split())
