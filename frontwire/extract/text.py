@@ -214,6 +214,110 @@ def _score(line: _Line, rules: TextRules) -> float:
 LINE_COST = 40.0
 
 
+def _continues(line: _Line, nxt: _Line, rules: TextRules) -> bool:
+    """``nxt`` carries on the sentence of ``line``: a hard-wrapped paragraph (mail, <pre>, feeds)."""
+    if nxt.block != line.block or line.reason is not None or nxt.reason is not None:
+        return False
+    if line.words < 2 or line.text.endswith(_SENTENCE_END):
+        return False
+    head = nxt.text[0]
+    if head.islower() or head.isdigit() or head in "(,[":
+        return True
+    # Before a capitalised word, only a comma or a function word shows that the sentence goes on;
+    # a list of headlines in one block ends its lines with content words.
+    last = line.text.rsplit(None, 1)[-1].lower()
+    return line.text.endswith(",") or last in rules.stopwords
+
+
+def _rescore_wrapped(lines: list[_Line], rules: TextRules) -> None:
+    """Score a hard-wrapped paragraph as one unit, spread over its lines by length.
+
+    Line by line, a wrapped paragraph looks like a stack of fragments that end mid-sentence; as a
+    unit it is the prose it is. Its lines together cost what one line costs in the zone search.
+    """
+    i, n = 0, len(lines)
+    while i < n:
+        j = i
+        while j + 1 < n and _continues(lines[j], lines[j + 1], rules):
+            j += 1
+        if j > i:
+            unit = lines[i : j + 1]
+            joined = " ".join(ln.text for ln in unit)
+            probe = _Line(0, len(joined), joined, unit[0].block, sum(ln.words for ln in unit), _plain(joined))
+            total = _score(probe, rules) + (j - i) * LINE_COST
+            size = sum(len(ln.text) for ln in unit)
+            for ln in unit:
+                ln.score = total * len(ln.text) / size
+        i = j + 1
+
+
+_GLUE = re.compile(r"[a-z]{3}[?!'’”)]?(?=[A-Z][a-z]*\s)")
+
+
+def _glued_headline(text: str, rules: TextRules) -> bool:
+    """A teaser card flattened into one line: a Title Case headline run into its summary."""
+    m = _GLUE.search(text, 0, 200)
+    if m is None or len(text) < 60:
+        return False
+    # Function words stay lower case in Title Case headlines.
+    words = [w for w in text[: m.end()].split() if w.lower() not in rules.stopwords]
+    if len(words) < 3:
+        return False
+    caps = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+    return caps >= 0.8 * len(words)
+
+
+def _headline_like(line: _Line) -> bool:
+    return line.reason is None and 3 <= line.words <= 25 and not line.text.endswith((".", ",", ";", ":"))
+
+
+CARD_FACTOR = 0.4
+
+
+def _mark_cards(lines: list[_Line], rules: TextRules) -> None:
+    """Lists of other stories: headline and one-paragraph summary, again and again.
+
+    Such summaries are prose, and many of them outweigh a short article. A run of three or more
+    cards (one summary paragraph between headline-like lines) is discounted; a glued headline or a
+    summary that is the start of a longer paragraph elsewhere on the page is a teaser outright.
+    """
+    n = len(lines)
+    by_head: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line.reason is None and line.words >= 8 and _glued_headline(line.text, rules):
+            line.reason, line.score = "teaser", -30.0
+        elif line.score >= 60:
+            by_head.setdefault(line.key[:80], []).append(i)
+    for group in by_head.values():
+        if len(group) < 2:
+            continue
+        longest = max(len(lines[i].key) for i in group)
+        for i in group:
+            if len(lines[i].key.rstrip(".… ")) < longest - 20:
+                lines[i].reason, lines[i].score = "teaser", -30.0
+    cards: list[int] = []
+    for i, line in enumerate(lines):
+        if line.score < 60:
+            continue
+        prev = i - 1
+        while prev >= 0 and lines[prev].reason in ("date_line", "byline", "image_credit") and prev > i - 3:
+            prev -= 1
+        if prev < 0 or not _headline_like(lines[prev]):
+            continue
+        if i + 1 < n and lines[i + 1].score >= 60:
+            continue
+        cards.append(i)
+    run: list[int] = []
+    for i in [*cards, n + 10]:
+        if run and i - run[-1] <= 5 and not any(lines[j].score >= 60 for j in range(run[-1] + 1, i)):
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            for j in run:
+                lines[j].score *= CARD_FACTOR
+        run = [i]
+
+
 HARD_BREAK = -200.0
 
 
@@ -301,6 +405,64 @@ def _zone(lines: list[_Line]) -> tuple[tuple[int, int] | None, set[int]]:
     return zone, boxes
 
 
+# Lines no bridge crosses: the readers' comments, the page footer, a cookie banner.
+_BRIDGE_STOP = frozenset({"comments", "footer", "cookie"})
+BRIDGE_MIN = 150.0  # the least a prose run beyond a gap must be worth
+BRIDGE_MAX_GAP = 80  # lines
+BOX_MAX_GAP = 12
+
+
+def _gap_cost(line: _Line) -> float:
+    """What a line between two prose runs costs a bridge: little for a bare table cell or list item."""
+    if line.score > 0:
+        return 0.0
+    return 3.0 if line.reason is None else 10.0
+
+
+def _bridge(lines: list[_Line], first: int, last: int, boxes: set[int]) -> tuple[int, int]:
+    """Join the zone to prose runs beyond sparse stretches (tables, lists, code) or inline boxes.
+
+    A gap of bare short lines is article (a table between paragraphs) and stays; a gap that holds a
+    related-stories heading is a box, which goes, and then the prose beyond must be the article's
+    own (two paragraphs in a row).
+    """
+    n = len(lines)
+    for step in (1, -1):
+        for _ in range(20):
+            edge = last if step == 1 else first
+            j = edge + step
+            while 0 <= j < n and lines[j].reason not in _BRIDGE_STOP and abs(j - edge) <= BRIDGE_MAX_GAP + 40:
+                j += step
+            lo, hi = (edge + 1, j) if step == 1 else (j + 1, edge)
+            if hi - lo < 1:
+                break
+            other = _best_zone(lines, lo, hi)
+            if other is None:
+                break
+            near = other[0] if step == 1 else other[1]
+            gap = range(edge + step, near, step)
+            if len(gap) > BRIDGE_MAX_GAP:
+                break
+            run = range(other[0], other[1] + 1)
+            value = sum(lines[k].score - LINE_COST for k in run)
+            if sum(1 for k in run if lines[k].score >= 60) < 2:
+                break  # one paragraph (a standfirst, a caption, a promo) is not the article going on
+            breaks = sum(1 for k in gap if lines[k].score <= HARD_BREAK)
+            if breaks:
+                # One box of links only: a heading and short lines, no summaries.
+                if (
+                    breaks > 1 or len(gap) > BOX_MAX_GAP or any(lines[k].score >= 100 for k in gap)
+                ) or not _prose_resumes(
+                    lines, range(near, other[1] + 1) if step == 1 else range(near, other[0] - 1, -1)
+                ):
+                    break
+                boxes.update(k for k in gap if lines[k].score < 60)
+            if value < BRIDGE_MIN or value < sum(_gap_cost(lines[k]) for k in gap):
+                break
+            first, last = min(first, other[0]), max(last, other[1])
+    return first, last
+
+
 # Lines the zone never grows across: the article is over (or not yet begun) on their other side.
 _BARRIERS = frozenset({"teaser", "comments", "footer", "newsletter", "cookie", "section_end"})
 EXTEND_COST = 5.0
@@ -372,6 +534,9 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
     for line in lines:
         line.reason = _rule(line, rules)
         line.score = _score(line, rules)
+    _rescore_wrapped(lines, rules)
+    _mark_cards(lines, rules)
+    for line in lines:
         if line.words >= 6:
             key = line.key
             counts[key] = counts.get(key, 0) + 1
@@ -396,8 +561,8 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
         for ln in doubled:
             ln.score = 0.0
     zone, boxes = _zone(lines)
-    if zone is None:
-        zone = (0, len(lines) - 1)
+    # Sparse stretches first (a list closing a paragraph), then across gaps to more prose.
+    zone = (0, len(lines) - 1) if zone is None else _bridge(lines, *_extend(lines, *zone), boxes)
     first, last = _extend(lines, *zone)
     reasons: dict[int, str] = {}
     for i, line in enumerate(lines):
