@@ -703,12 +703,27 @@ def make_tense(doc: Any, lex: Lexicon) -> TenseFn:
     passive_aux = frozenset(cfg["passive_aux"])
     uncertain = frozenset(cfg["uncertain_modals"])
     cache: dict[tuple[int, int], str | None] = {}
+    cues = [(c, "future") for c in cfg["future_cues"]] + [(c, "past") for c in cfg["past_cues"]]
+    longest = max((len(c) for c, _ in cues), default=0)
+    text = doc.text
+
+    def cue(start: int) -> str | None:
+        # The words right before the expression ("until Tuesday", "since Jan. 13") override the verb;
+        # matched case-sensitively, since a sentence-initial "Until Thursday, they had ..." looks back.
+        before = " ".join(text[max(0, start - longest - 8) : start].split())
+        for c, direction in cues:
+            if before == c or before.endswith(" " + c):
+                return direction
+        return None
 
     def tense(start: int, end: int) -> str | None:
         key = (start, end)
         if key in cache:
             return cache[key]
-        result: str | None = None
+        result: str | None = cue(start)
+        if result is not None:
+            cache[key] = result
+            return result
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None and len(span):
             try:
