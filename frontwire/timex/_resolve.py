@@ -581,10 +581,27 @@ class Resolver:
         if n is None or code is None or n != int(n):
             return Resolution("DATE", confidence=0.3)
         sign = int(self.lex["shift_words"][g["shift"].lower()])
+        if code == "Y" and n == 1 and sign < 0:
+            period = self._year_ago_period(sign * int(n))
+            if period is not None:
+                return period
         gran = cal.UNIT_GRAN[code]
         res = self._anaphoric(gran, lambda a: cal.shift(a, sign * int(n), code, self.season_months))
         res.anchorable = sign > 0  # "two days later" moves the story on; "a year earlier" compares
         return res
+
+    def _year_ago_period(self, years: int) -> Resolution | None:
+        """'a year earlier' in a report on a quarter or half: the same period a year before.
+
+        Financial copy compares the reported period with the same period of the previous year, so the
+        latest quarter or half named before (not just the latest date) is the period moved.
+        """
+        for iv, label in reversed(self.ctx.anchors):
+            if iv.gran in ("quarter", "half"):
+                moved = cal.shift(iv, years, "Y")
+                if moved is not None:
+                    return Resolution("DATE", moved, moved.timex3, anchor=label, confidence=0.6, anchorable=False)
+        return None
 
     def _k_shift(self, c: Candidate, g: dict[str, Any]) -> Resolution | None:
         n = number(self.lex, g["num"])
@@ -600,15 +617,17 @@ class Resolver:
             return Resolution("DATE", confidence=0.4)
         if code in ("S", "TM", "H"):
             return self._deictic(cal.day(dct), 0.6)
-        if code == "Y" and self.ctx.anchors and self.ctx.anchors[-1][0].gran in ("quarter", "half"):
+        if code == "Y" and n == 1 and sign < 0:
             # "profit of $5 million, against $4 million a year ago": the same period a year before
-            iv, label = self.ctx.anchors[-1]
-            moved = cal.shift(iv, sign * int(n), "Y")
-            if moved is not None:
-                return Resolution("DATE", moved, moved.timex3, anchor=label, confidence=0.6, anchorable=False)
+            period = self._year_ago_period(sign * int(n))
+            if period is not None:
+                return period
         gran = "year" if code in ("DE", "CE") else cal.UNIT_GRAN[code]
         d = cal.shift_date(dct, sign * int(n), code)
-        return self._deictic(cal.containing(d, gran) if d else None, 0.8)
+        res = self._deictic(cal.containing(d, gran) if d else None, 0.8)
+        # "up from $4 a year ago" is a comparison baseline; a later "a year earlier" must not move it again
+        res.anchorable = not (sign < 0 and gran in ("year", "decade", "century"))
+        return res
 
     # -- durations, sets, references, clock times
     def _k_duration(self, c: Candidate, g: dict[str, Any]) -> Resolution | None:
