@@ -498,6 +498,52 @@ def _title_like(line: _Line) -> bool:
     return 2 <= line.words <= 40 and not line.text.endswith((".", ",", ";")) and len(line.text) >= 10
 
 
+_NOT_TITLE = re.compile(r"https?:|www\.|<\w|@\w|\.(?:jpe?g|png|gif|mp3|mp4)\b|^by\b", re.I)
+TITLE_SPAN = 40  # lines before the body searched for the headline
+
+
+def _content_words(text: str, rules: TextRules) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in rules.stopwords and not w.isdigit()}
+
+
+def _pick_title(
+    lines: list[_Line], first: int, last: int, reasons: dict[int, str], rules: TextRules
+) -> int | None:
+    """The headline: a title-like line before the body whose words the opening paragraphs repeat.
+
+    The line right above the body is often a caption, a byline, a date or a share widget, so
+    candidates are ranked: overlap with the body's opening, Title Case, a headline's length, and
+    closeness to the body; names, dates, links and captions (long full sentences) are no headline.
+    """
+    opening = " ".join(lines[k].text for k in range(first, min(last + 1, first + 6)) if k not in reasons)
+    body_words = _content_words(opening[:1500], rules)
+    best, best_i = 0.5, None
+    for i in range(first - 1, max(-1, first - TITLE_SPAN), -1):
+        line = lines[i]
+        if line.reason is not None or not _title_like(line) or line.words < 3:
+            continue
+        if i > 0 and lines[i - 1].reason == "byline" and rules.byline_label.fullmatch(lines[i - 1].plain):
+            continue
+        text = line.plain
+        if _name(text) or _NOT_TITLE.search(text) or rules.date_shape.search(text) or line.words > 30:
+            continue
+        words = _content_words(text, rules)
+        if not words:
+            continue
+        score = 2.0 * len(words & body_words) / len(words)
+        caps = [w for w in text.split() if w.lower() not in rules.stopwords]
+        if caps and sum(1 for w in caps if w[:1].isupper()) >= 0.8 * len(caps):
+            score += 0.5
+        if 5 <= line.words <= 20:
+            score += 0.5
+        if line.text.endswith((".", "!")) and line.words >= 12:
+            score -= 1.0  # a caption or a standfirst
+        score -= 0.02 * (first - i)
+        if score > best:
+            best, best_i = score, i
+    return best_i
+
+
 def _section_like(line: _Line) -> bool:
     return 1 <= line.words <= 4 and len(line.text) <= 40 and not line.text.endswith((".", ",", ";", ":", "?"))
 
@@ -617,17 +663,9 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
             if line.key in bio_keys:
                 reasons[i] = "author_bio"
 
-    # Title and section label: the headline is the last title-like line before the body.
+    # Title and section label: the best headline-like line before the body.
     head_limit = max(0, first - 25)
-    title_i: int | None = None
-    for i in range(first - 1, head_limit - 1, -1):
-        line = lines[i]
-        after_label = (
-            i > 0 and lines[i - 1].reason == "byline" and rules.byline_label.fullmatch(lines[i - 1].plain)
-        )
-        if line.reason is None and _title_like(line) and not after_label:
-            title_i = i
-            break
+    title_i = _pick_title(lines, first, last, reasons, rules)
     lead = lines[first] if first < len(lines) else None
     if title_i is None and lead is not None and lead.reason is None and _title_like(lead) and first < last:
         title_i = first if not lead.text.endswith(_SENTENCE_END) else None
