@@ -600,7 +600,9 @@ class Resolver:
             if iv.gran in ("quarter", "half"):
                 moved = cal.shift(iv, years, "Y")
                 if moved is not None:
-                    return Resolution("DATE", moved, moved.timex3, anchor=label, confidence=0.6, anchorable=False)
+                    return Resolution(
+                        "DATE", moved, moved.timex3, anchor=label, confidence=0.6, anchorable=False
+                    )
         return None
 
     def _k_shift(self, c: Candidate, g: dict[str, Any]) -> Resolution | None:

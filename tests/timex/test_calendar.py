@@ -41,3 +41,22 @@ def test_calendar_shift_keeps_granularity() -> None:
 def test_calendar_shift_refuses_coarser_anchor() -> None:
     # a month moved by a day is no date: never invent one
     assert cal.shift(cal.month(2023, 2), 1, "D") is None
+
+
+def test_calendar_easter_sunday_of_known_years() -> None:
+    # published Easter dates: 23 April 2000, 9 April 2023, 31 March 2024
+    assert cal.easter(2000) == date(2000, 4, 23)
+    assert cal.easter(2023) == date(2023, 4, 9)
+    assert cal.easter(2024) == date(2024, 3, 31)
+
+
+def test_calendar_nth_weekday_counts_from_the_month_or_a_given_day() -> None:
+    # November 2023 opens on a Wednesday: Thursdays 2, 9, 16, 23 -> the fourth is the 23rd
+    assert cal.nth_weekday(2023, 11, 3, 4) == date(2023, 11, 23)
+    # May 2023 ends on Wednesday 31: its last Monday is the 29th
+    assert cal.nth_weekday(2023, 5, 0, -1) == date(2023, 5, 29)
+    # the Tuesday after the first Monday of November 2022 (Monday 7) is the 8th; counting Tuesdays from
+    # the 2nd gives the same day
+    assert cal.nth_weekday(2022, 11, 1, 1, 2) == date(2022, 11, 8)
+    # November 2021 opens on a Monday: the first Tuesday (2nd) is right; counting from the 2nd keeps it
+    assert cal.nth_weekday(2021, 11, 1, 1, 2) == date(2021, 11, 2)
