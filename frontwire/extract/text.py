@@ -52,9 +52,10 @@ class TextRules:
     article_keep: re.Pattern[str] | None  # lines the light mode keeps although a category rule names them
 
 
-def _group(parts: dict[str, list[str]]) -> re.Pattern[str] | None:
+def _group(parts: dict[str, list[str]], anchor: str = "") -> re.Pattern[str] | None:
+    """One pattern with a named group per category; ``anchor`` is a cheap test shared by every rule."""
     alts = [f"(?P<{name}>{'|'.join(f'(?:{p})' for p in pats)})" for name, pats in parts.items() if pats]
-    return re.compile("|".join(alts), re.I) if alts else None
+    return re.compile(anchor + "(?:" + "|".join(alts) + ")", re.I) if alts else None
 
 
 def _stop_index(lists: dict[str, list[str]]) -> dict[str, tuple[int, ...]]:
@@ -86,7 +87,7 @@ def load_rules() -> TextRules:
             full=full,
             start=_group({k: v.get("start", []) for k, v in cats.items()}),
             contains=_group({k: v.get("contains", []) for k, v in cats.items()}),
-            long=_group({k: v.get("long", []) for k, v in cats.items()}),
+            long=_group({k: v.get("long", []) for k, v in cats.items()}, anchor="(?<!\\w)"),
             section_end=re.compile("|".join(f"(?:{p})" for p in data["section_end"]), re.I),
             comment_start=re.compile("|".join(f"(?:{p})" for p in data["comment_start"]), re.I),
             bio_head=re.compile(head),
@@ -704,6 +705,14 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
                 result.outlet = m.group("outlet").strip()
     if result.author is None and bio_subject:
         result.author = bio_subject
+    if result.author is None and title_i is not None:
+        # A bare name between the headline and the body is the byline without its "By".
+        for j in range(title_i + 1, min(first + 1, title_i + 6)):
+            cand = lines[j]
+            if cand.reason is None and cand.words <= 4 and _name(cand.text):
+                result.author = _name(cand.text)
+                reasons[j] = "byline"
+                break
     if bio_outlet:
         result.outlet = bio_outlet
 
