@@ -523,6 +523,8 @@ def _pick_title(
         line = lines[i]
         if line.reason is not None or not _title_like(line) or line.words < 3:
             continue
+        if i + 1 < len(lines) and _continues(line, lines[i + 1], rules):
+            continue  # the first line of a hard-wrapped paragraph
         if i > 0 and lines[i - 1].reason == "byline" and rules.byline_label.fullmatch(lines[i - 1].plain):
             continue
         text = line.plain
@@ -668,7 +670,14 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
     head_limit = max(0, first - 25)
     title_i = _pick_title(lines, first, last, reasons, rules)
     lead = lines[first] if first < len(lines) else None
-    if title_i is None and lead is not None and lead.reason is None and _title_like(lead) and first < last:
+    if (
+        title_i is None
+        and lead is not None
+        and lead.reason is None
+        and _title_like(lead)
+        and first < last
+        and not _continues(lead, lines[first + 1], rules)
+    ):
         title_i = first if not lead.text.endswith(_SENTENCE_END) else None
     if title_i is not None:
         result.title = lines[title_i].text

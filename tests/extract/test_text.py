@@ -1,12 +1,14 @@
-"""Tests of frontwire/extract/text.py: chrome removal, bios, metadata, errors, truncation."""
+"""Tests of frontwire/extract/text.py: chrome removal, bios, metadata, errors, truncation, light mode."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from frontwire.config import Settings
 from frontwire.errors import EmptyInput, ExtractError, UnsupportedFormat
-from frontwire.extract.text import CleanText, clean_text, extract_text, load_rules
+from frontwire.extract.text import CleanText, clean_article, clean_text, extract_text, load_rules
 from frontwire.model import RawItem
 from frontwire.resources import Resources
 from tests.conftest import EXAMPLES, TEST_DATA
@@ -182,6 +184,195 @@ def test_text_already_extracted_article_is_cleaned_too(res: Resources) -> None:
     raw = RawItem(source="feed.jsonl#1", data=f"{BODY}\n\nAdvertisement\n".encode(), kind="article")
     art = extract_text(raw, res)
     assert art.text.endswith(ARTICLE_SENTENCES[-1])
+
+
+CHROME = [
+    line
+    for line in (TEST_DATA / "extract" / "article_chrome.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+
+def test_text_article_mode_keeps_first_line_short_lines_and_repeats() -> None:
+    # An extracted body whose first line reads like a headline, with a one-word line, a repeated
+    # paragraph (a refrain) and a short closing line: the full cleaner's heuristics would drop them.
+    text = (
+        "Kramatorsk station reopens after repairs\n\n"
+        + "\n\n".join(ARTICLE_SENTENCES)
+        + "\n\nYes.\n\n"
+        + ARTICLE_SENTENCES[1]
+        + "\n\nUpdates to follow\n"
+    )
+    out = clean_article(text, load_rules())
+    assert out.body == text.strip()
+    assert out.boilerplate == []
+    assert out.title is None
+
+
+def test_text_article_mode_strips_every_injected_chrome_line() -> None:
+    paragraphs = list(ARTICLE_SENTENCES)
+    noisy: list[str] = []
+    for i, chrome in enumerate(CHROME):
+        noisy.append(paragraphs[i % len(paragraphs)])
+        noisy.append(chrome)
+    text = "\n\n".join(noisy)
+    out = clean_article(text, load_rules())
+    for chrome in CHROME:
+        assert chrome not in out.body
+    assert out.body == "\n\n".join(paragraphs[i % len(paragraphs)] for i in range(len(CHROME)))
+    for b in out.boilerplate:
+        assert text[b.start : b.end] == b.text
+
+
+def test_text_article_mode_drops_bio_only_when_repeated() -> None:
+    once = clean_article(f"{BODY}\n\n{BIO}\n", load_rules())
+    assert "Maria Example" in once.body
+    twice = clean_article(f"{BIO}\n\n{BODY}\n\n{BIO}\n", load_rules())
+    assert "Maria Example" not in twice.body and twice.body == BODY
+    assert [b.reason for b in twice.boilerplate] == ["author_bio", "author_bio"]
+
+
+def test_text_article_kind_uses_light_mode(res: Resources) -> None:
+    data = f"Station reopens\n\n{BODY}\n\nShare this article\n\nIt was full.\n".encode()
+    art = extract_text(RawItem(source="feed.xml#2", data=data, kind="article"), res)
+    assert art.text.startswith("Station reopens")
+    assert art.text.endswith("It was full.")
+    assert "Share this article" not in art.text
+    page = extract_text(item(data), res)
+    assert not page.text.startswith("Station reopens")  # a page dump: the headline goes to metadata
+
+
+@pytest.mark.slow
+def test_text_article_mode_on_benchmark_bodies() -> None:
+    import json
+    import re
+    from collections import Counter
+
+    path = Path("/work/shared/eval/article-extraction-benchmark/items.jsonl")
+    if not path.exists():
+        pytest.skip("evaluation data not present")
+    rules = load_rules()
+
+    def shingles(t: str) -> Counter[tuple[str, ...]]:
+        tok = re.findall(r"\w+", t)
+        return Counter(tuple(tok[i : i + 4]) for i in range(max(1, len(tok) - 3)))
+
+    recalls = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        gold = json.loads(line)["articleBody"]
+        t, p = shingles(gold), shingles(clean_article(gold, rules).body)
+        recalls.append(sum((t & p).values()) / max(1, sum(t.values())))
+    assert sum(recalls) / len(recalls) >= 0.99
+
+
+def test_text_hard_wrapped_paragraphs_are_prose() -> None:
+    # Re-wrap at word boundaries, as a mail client or a <pre> block does.
+    wrapped = "\n\n".join(_wrap(s) for s in ARTICLE_SENTENCES if len(s) > 40)
+    text = f"Home\n\nNews\n\nSearch\n\n{wrapped}\n\n(c) 2023 Example Front News\n"
+    body = clean(text).body
+    for s in ARTICLE_SENTENCES:
+        if len(s) > 40:
+            assert _wrap(s) in body
+    assert "Search" not in body and "Example Front News" not in body
+
+
+def _wrap(sentence: str, width: int = 45) -> str:
+    lines, cur = [], ""
+    for word in sentence.split():
+        if cur and len(cur) + 1 + len(word) > width:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}".strip()
+    return "\n".join([*lines, cur])
+
+
+def test_text_teaser_cards_lose_to_a_short_article() -> None:
+    cards = "".join(
+        f"Headline number {n} about another town and its bridge\n\n"
+        f"Summary {n}: officials in the other town said on Monday that the bridge would be closed for "
+        f"repairs until the end of the month, and drivers should use the ring road instead.\n\n"
+        for n in range(8)
+    )
+    article = "\n\n".join(ARTICLE_SENTENCES[:4])
+    out = clean(f"Home\n\nStation reopens in Kramatorsk\n\n{article}\n\nMore news\n\n{cards}")
+    assert ARTICLE_SENTENCES[0] in out.body and ARTICLE_SENTENCES[3] in out.body
+    assert "Summary" not in out.body
+
+
+def test_text_glued_headline_summary_is_teaser() -> None:
+    glued = (
+        "Customers Leave Without Paying Bill At Riverside CafeA party of six left the cafe without paying "
+        "for a dinner that cost more than six hundred dollars, the owner said."
+    )
+    out = clean(f"Station reopens\n\n{BODY}\n\n{glued}\n")
+    assert "Customers Leave" not in out.body
+    assert ARTICLE_SENTENCES[-1] in out.body
+
+
+def test_text_table_between_paragraphs_is_kept() -> None:
+    table = "\n\n".join(["Town", "Trains", "Buses", "Kramatorsk", "12", "4", "Sloviansk", "8", "6"] * 3)
+    text = (
+        "Menu\n\nStation reopens\n\n"
+        + "\n\n".join(ARTICLE_SENTENCES[:3])
+        + f"\n\n{table}\n\n"
+        + "\n\n".join(ARTICLE_SENTENCES[3:])
+        + "\n\n© 2023 Example Front News. All rights reserved.\n"
+    )
+    body = clean(text).body
+    assert ARTICLE_SENTENCES[0] in body and ARTICLE_SENTENCES[-1] in body
+    assert "Sloviansk" in body
+    assert "All rights reserved" not in body
+
+
+def test_text_sentences_that_look_like_chrome_stay() -> None:
+    text = (
+        "Station reopens\n\n"
+        + "\n\n".join(ARTICLE_SENTENCES[:3])
+        + "\n\nMore than 200 people came.\n\nPosted at the gate, police checked bags.\n\n"
+        + "\n\n".join(ARTICLE_SENTENCES[3:])
+    )
+    body = clean(text).body
+    assert "More than 200 people came." in body
+    assert "Posted at the gate, police checked bags." in body
+
+
+def test_text_notices_and_credits_are_removed() -> None:
+    notices = [
+        "To read the full story, please subscribe to Example Front News today.",
+        "This post contains affiliate links, and we may earn a commission on purchases.",
+        "Photo by Jane Doe on Example Images",
+    ]
+    half = len(ARTICLE_SENTENCES) // 2
+    text = (
+        "Station reopens\n\n"
+        + "\n\n".join(ARTICLE_SENTENCES[:half])
+        + "\n\n"
+        + "\n\n".join(notices)
+        + "\n\n"
+        + "\n\n".join(ARTICLE_SENTENCES[half:])
+        + "\n\nComments are moderated and may take a day to appear on the site.\n"
+    )
+    out = clean(text)
+    assert "Comments are moderated" not in out.body
+    for notice in notices:
+        assert notice not in out.body
+    assert ARTICLE_SENTENCES[0] in out.body and ARTICLE_SENTENCES[-1] in out.body
+
+
+def test_text_headline_skips_caption_name_and_date() -> None:
+    text = (
+        "Home\n\nWorld\n\n"
+        "Kramatorsk railway station reopens after winter repairs\n\n"
+        "Olena Test\n\n"
+        "April 8, 2023\n\n"
+        "Commuters walking past the repaired entrance hall of the station on a sunny spring morning.\n\n"
+        + BODY
+    )
+    out = clean(text)
+    assert out.title == "Kramatorsk railway station reopens after winter repairs"
+    assert out.author == "Olena Test"
+    assert "Olena Test" not in out.body
 
 
 def test_text_decodes_legacy_encodings(res: Resources) -> None:
