@@ -12,6 +12,17 @@ Resolution rules (documented here because they are choices):
   is in the future tense ("will meet on Friday");
 - a date without a year takes the publication year, unless the tense contradicts it (a past clause
   cannot point more than a week after publication, a future one more than a week before);
+- words right before a date override the verb: deadlines and record dates look forward ("until Tuesday",
+  "payable Dec. 15", "as early as"), "since" looks back (a sentence-initial "Until" does not count);
+- a yearless reporting period ("the third quarter") is the publication year's: results come after the
+  period closes, so only a past clause about a period not yet begun goes back a year, and only a future
+  clause about a period closed more than one period ago goes forward;
+- "a year ago/earlier" after a named quarter or half is that period a year before (financial
+  convention); year-on-year comparisons never become anchors for one another;
+- "the year" alone is the publication year ("the year ended June 30" is a fiscal year: P1Y);
+  "current" before a noun is PRESENT_REF;
+- holidays are fixed (Christmas: XXXX-12-25 without a publication date) or movable (Thanksgiving, Easter,
+  Election Day), placed in a year like other yearless dates;
 - without a publication date nothing relative is resolved: value and precision stay None.
 """
 
