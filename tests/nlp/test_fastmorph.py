@@ -1,0 +1,48 @@
+"""Tests of frontwire/nlp/fastmorph.py: same POS, morphology and lemmas as spaCy's own components."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontwire.nlp.model import main_pass_disabled
+
+pytestmark = pytest.mark.slow
+
+SENTENCES = [
+    "Ukrainian officials said on Monday that the country's military leaders are determined to hold the city.",
+    "“Civilians are fleeing the region,” Kyrylenko said. He didn't say how many had left.",
+    "Something went wrong, but nothing was lost; anyone who'd gone there couldn't come back.",
+    "The troops gonna stay?  They wanna leave now.\n\nIt's 5:30 p.m. and 2,000 people were evacuated.",
+    "Those drones, these shells and that tank: all were destroyed by the 93rd Brigade's units.",
+]
+
+
+def _reference(resources):  # type: ignore[no-untyped-def]
+    import spacy
+
+    ref = spacy.load(resources.settings.spacy_model, disable=["parser", "ner"])
+    ref.enable_pipe("senter")
+    return ref
+
+
+def test_fastmorph_matches_spacy_components(resources, seed_text: str) -> None:  # type: ignore[no-untyped-def]
+    nlp = resources.nlp
+    ref = _reference(resources)
+    texts = [*SENTENCES, seed_text]
+    with nlp.select_pipes(disable=main_pass_disabled(nlp)):
+        ours = list(nlp.pipe(texts))
+    theirs = list(ref.pipe(texts))
+    for a, b in zip(ours, theirs, strict=True):
+        got = [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_) for t in a]
+        want = [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_) for t in b]
+        assert got == want
+
+
+def test_fastmorph_replaces_the_slow_components_in_the_main_pass(resources) -> None:  # type: ignore[no-untyped-def]
+    nlp = resources.nlp
+    disabled = main_pass_disabled(nlp)
+    assert {"attribute_ruler", "lemmatizer", "parser"} <= set(disabled)
+    assert "frontwire_morph" in nlp.pipe_names and "frontwire_morph" not in disabled
+    # Run with everything on, the result is unchanged: the component keeps lemmas already set.
+    doc = nlp("Prigozhin claimed the shells were not sent.")
+    assert [t.lemma_ for t in doc][:2] == ["Prigozhin", "claim"]
