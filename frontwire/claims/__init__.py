@@ -24,9 +24,15 @@ _CONTINUE_GAP = re.compile(r"[ \t]*[,;.]?[ \t]*")
 # '"..." ― Name' at the end of a line: a dash attribution (reader comments, epigraphs).
 _DASH_NAME = re.compile(r"[ \t]*(?P<dash>[―—–])[ \t]*(?P<who>[A-Z][^\n“”\"]{1,60}?)[ \t]*$", re.M)
 # "Name: statement" at the start of a line (headline and transcript style).
-_COLON_LINE = re.compile(r"^[ \t]*[\"“]?(?P<who>[A-Z][\w.'’\- ]{0,40}?)[ \t]*:[ \t]+(?P<what>\S.*)$", re.M)
+_COLON_LINE = re.compile(r"^[ \t]*[\"“]?(?P<who>[A-Z][\w.'’\-, ]{0,80}?)[ \t]*:[ \t]+(?P<what>\S.*)$", re.M)
+MAX_NAME_WORDS = 4
+MAX_COLON_SOURCE_WORDS = 10
 QUOTE_MARKS = '“”"„«»'
 MIN_DIRECT_COVER = 0.8
+# The rest of an attribution sentence before a second quotation ("he said in a statement. "B."").
+MAX_ATTRIBUTION_TAIL = 160
+# A quotation carried over from the previous paragraph's speaker is less certain than an attributed one.
+CARRIED_CONFIDENCE = 0.5
 
 
 def load_resources() -> Lexicon:
@@ -60,23 +66,47 @@ def _candidates(doc: Any, segments: list[tuple[int, int]], lex: Lexicon) -> list
     return sorted(hits)
 
 
-def _parse(resources: Any, doc: Any, text: str, start: int, end: int) -> tuple[Any, int]:
-    """Dependency-parse one sentence; returns the parsed Doc and the offset of its first character.
+def _parse_all(resources: Any, doc: Any, text: str, spans: list[tuple[int, int]]) -> list[tuple[Any, int]]:
+    """Dependency-parse the given sentences; returns (parsed Doc, offset of its first character) each.
 
     Fast path: the main pass already ran tok2vec, whose output the parser's listener reads from
-    ``doc.tensor`` at inference, so running only the parser on the sentence's copy costs a fraction
-    of :func:`frontwire.nlp.model.parse_span` (which re-runs tok2vec, tagger and lemmatizer).
+    ``doc.tensor`` at inference, so the parser alone runs on light per-sentence copies (words, tags,
+    lemmas and the tensor rows), all in one batch: the parser advances the sentences together, which
+    costs a fraction of parsing them one by one or of :func:`frontwire.nlp.model.parse_span` (which
+    re-runs tok2vec, tagger and lemmatizer).
     """
+    from spacy.attrs import LEMMA, POS, TAG
+    from spacy.tokens import Doc
+
     from frontwire.nlp.model import parse_span
 
     nlp = resources.nlp
-    span = doc.char_span(start, end, alignment_mode="expand")
     tensor = getattr(doc, "tensor", None)
-    if span is not None and tensor is not None and tensor.size and "parser" in nlp.pipe_names:
-        sdoc = span.as_doc()
-        if sdoc.tensor.size:
-            return nlp.get_pipe("parser")(sdoc), span.start_char
-    return parse_span(nlp, text[start:end]), start
+    fast = tensor is not None and tensor.size and len(tensor) == len(doc) and "parser" in nlp.pipe_names
+    out: list[tuple[Any, int] | None] = [None] * len(spans)
+    batch: list[Any] = []
+    slots: list[tuple[int, int]] = []
+    if fast:
+        attrs = [TAG, POS, LEMMA]
+        array = doc.to_array(attrs)
+        for n, (start, end) in enumerate(spans):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            tokens = list(span)
+            sdoc = Doc(
+                doc.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens]
+            )
+            sdoc.from_array(attrs, array[span.start : span.end])
+            sdoc.tensor = tensor[span.start : span.end]
+            batch.append(sdoc)
+            slots.append((n, span.start_char))
+        for (n, off), parsed in zip(slots, nlp.get_pipe("parser").pipe(batch, batch_size=512), strict=True):
+            out[n] = (parsed, off)
+    return [
+        res if res is not None else (parse_span(nlp, text[start:end]), start)
+        for res, (start, end) in zip(out, spans, strict=True)
+    ]
 
 
 def _in_quote(pos: int, quotes: list[Quote]) -> Quote | None:
@@ -96,7 +126,9 @@ def _attach_quote(raw: RawClaim, text: str, quotes: list[Quote]) -> bool:
         # Bare "X said": the quote must close just before the attribution or open just after it.
         left = min(raw.cue_start, raw.source_start if raw.source_start is not None else raw.cue_start)
         right = max(raw.cue_end, raw.source_end if raw.source_end is not None else raw.cue_end)
-        for q in quotes:
+        # "X said:" announces the quotation after it, even when another one closes just before.
+        colon = text[right : right + 2].lstrip().startswith(":")
+        for q in sorted(quotes, key=lambda q: q.start < left) if colon else quotes:
             before = q.end <= left and _GAP_AFTER.fullmatch(text[q.end : left])
             after = q.start >= right and _GAP_BEFORE.fullmatch(text[right : q.start])
             if before or after:
@@ -126,20 +158,75 @@ def _balance(raw: RawClaim, quotes: list[Quote]) -> None:
 
 
 def _continuations(raws: list[RawClaim], text: str, quotes: list[Quote]) -> list[RawClaim]:
-    """Second halves of split quotes ('"A," he said, "B."'): same cue and speaker, next quotation."""
+    """Second halves of split quotes: same cue and speaker, next quotation.
+
+    '"A," he said, "B."' and '"A," he said in a statement. "B."': the quotation that follows the rest
+    of the attribution sentence on the same line, when no other cue stands in between.
+    """
     used = {(r.content_start, r.content_end) for r in raws}
+    cues = sorted(r.cue_start for r in raws)
     extra: list[RawClaim] = []
     for r in raws:
         if not r.direct:
             continue
         right = max(r.cue_end, r.source_end or 0)
         for q in quotes:
-            if q.start >= right and _CONTINUE_GAP.fullmatch(text[right : q.start]):
+            if q.start < right:
+                continue
+            gap = text[right : q.start]
+            tail = (
+                len(gap) <= MAX_ATTRIBUTION_TAIL
+                and "\n" not in gap
+                and gap.rstrip().endswith((".", ":"))
+                and not any(right <= c < q.start for c in cues)
+            )
+            if _CONTINUE_GAP.fullmatch(gap) or tail:
                 span = _quote_content(text, q)
                 if span not in used and span[1] > span[0]:
                     used.add(span)
                     extra.append(_copy(r, span))
-                break
+            break
+    return extra
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            out.append((pos + lead, pos + len(line.rstrip())))
+        pos += len(line) + 1
+    return out
+
+
+def _carried_quotes(raws: list[RawClaim], text: str, quotes: list[Quote]) -> list[RawClaim]:
+    """Quote paragraphs with no attribution of their own, after a paragraph ending with a quote of X.
+
+    News convention: a paragraph that opens with a quotation and names no speaker goes on quoting the
+    speaker of the direct quote that closed the previous paragraph. The copy keeps that claim's cue
+    and speaker (like the second half of a split quote); a paragraph with any other text breaks the chain.
+    """
+    extra: list[RawClaim] = []
+    used = {(r.content_start, r.content_end) for r in raws}
+    carrier: RawClaim | None = None
+    for ps, pe in _paragraphs(text):
+        inside = [r for r in raws if ps <= r.cue_start < pe]
+        starting = [q for q in quotes if ps <= q.start < pe]
+        if not inside and not starting and any(q.start < ps and q.end >= pe for q in quotes):
+            continue  # a paragraph in the middle of a multi-paragraph quotation
+        if not inside and starting and starting[0].start == ps and carrier is not None:
+            for q in starting:
+                span = _quote_content(text, q)
+                if span not in used and span[1] > span[0]:
+                    used.add(span)
+                    copy = _copy(carrier, span)
+                    copy.confidence = min(copy.confidence, CARRIED_CONFIDENCE)
+                    copy.rule = "carried"
+                    extra.append(copy)
+            continue
+        last = max(inside, key=lambda r: max(r.cue_end, r.content_end), default=None)
+        carrier = last if last is not None and last.direct else None
     return extra
 
 
@@ -150,21 +237,30 @@ def _copy(r: RawClaim, span: tuple[int, int]) -> RawClaim:
 
 
 def _colon_claims(document: Document, quotes: list[Quote]) -> list[RawClaim]:
-    """'Name: statement' lines, when the name is a named entity of the document (headlines, transcripts)."""
+    """'Name: statement' lines (headlines, transcripts, round-ups).
+
+    The part before the colon is a speaker when it is a named entity of the document or the surname of
+    one ("WALLACE:", "Pence:"), or, before a quotation, a phrase opening with a person or organisation
+    ("Jane Doe, The Daily Paper: \"...\"").
+    """
     text = document.text
-    names = {
-        m.text.casefold() for m in document.mentions if m.type in ("PERSON", "ORG", "ARMED_GROUP", "NORP")
-    }
-    names |= {m.name.casefold() for m in document.mentions if m.type == "PERSON"}
+    speakers = [m for m in document.mentions if m.type in ("PERSON", "ORG", "ARMED_GROUP", "NORP")]
+    names = {m.text.casefold() for m in speakers}
+    names |= {m.name.casefold() for m in speakers if m.type == "PERSON"}
+    names |= {m.name.casefold().split()[-1] for m in speakers if m.type == "PERSON" and m.name.split()}
+    starts = {m.start for m in speakers if m.type in ("PERSON", "ORG")}
     out: list[RawClaim] = []
     for match in _COLON_LINE.finditer(text):
         who = match.group("who").strip()
-        if who.casefold() not in names or (who.isupper() and len(who) < 3):
+        ws = match.start("who")
+        what = match.group("what")
+        named = who.casefold() in names and len(who.split()) <= MAX_NAME_WORDS
+        before_quote = what[:1] in QUOTE_MARKS and ws in starts and len(who.split()) <= MAX_COLON_SOURCE_WORDS
+        if not (named or before_quote) or (who.isupper() and len(who) < 3):
             continue
         s, e = trim(text, match.start("what"), match.end("what"), chars=" \t\n,;:—–-…" + QUOTE_MARKS)
         if e <= s:
             continue
-        ws = match.start("who")
         colon = text.index(":", ws + len(who))
         out.append(
             RawClaim(
@@ -177,7 +273,7 @@ def _colon_claims(document: Document, quotes: list[Quote]) -> list[RawClaim]:
                 content_end=e,
                 source_start=ws,
                 source_end=ws + len(who),
-                source_head=who.split()[-1].casefold(),
+                source_head=who.split(",")[0].split()[-1].casefold(),
                 confidence=0.6,
                 rule="colon",
             )
@@ -274,9 +370,8 @@ def extract(document: Document, resources: Any) -> list[Claim]:
     quotes = find_quotes(text)
     segments = _segments(doc, text)
     raws: list[RawClaim] = []
-    for i in _candidates(doc, segments, lex):
-        s, e = segments[i]
-        parsed, off = _parse(resources, doc, text, s, e)
+    spans = [segments[i] for i in _candidates(doc, segments, lex)]
+    for (s, e), (parsed, off) in zip(spans, _parse_all(resources, doc, text, spans), strict=True):
         found = verb_claims(parsed, off, text, lex) + phrase_claims(parsed, off, text, lex)
         for r in found:
             r.sent_start, r.sent_end = s, e
@@ -285,8 +380,11 @@ def extract(document: Document, resources: Any) -> list[Claim]:
         seg = bisect_right([s for s, _ in segments], r.cue_start) - 1
         r.sent_start, r.sent_end = segments[max(seg, 0)] if segments else (0, len(text))
         raws.append(r)
+    # A belief or intention inside a quotation ("I think ...") is part of the quoted statement.
+    raws = [r for r in raws if r.in_quote or _in_quote(r.cue_start, quotes) is None]
     raws = [r for r in raws if _attach_quote(r, text, quotes)]
     raws += _continuations(raws, text, quotes)
+    raws += _carried_quotes(raws, text, quotes)
     raws = _dedupe(raws)
 
     hedged = _hedged_segments(doc, segments, quotes, lex)
@@ -295,7 +393,7 @@ def extract(document: Document, resources: Any) -> list[Claim]:
     resolver = SpeakerResolver(text, document.mentions, lex)
     claims: list[Claim] = []
     for n, r in enumerate(raws, 1):
-        stance = lex.stance_of(r.stance, r.negated)
+        stance = lex.stance_of(r.stance, r.negated, r.kind)
         seg = bisect_right(seg_starts, r.cue_start) - 1
         if stance == "asserted" and seg in hedged:
             stance = "hedged"

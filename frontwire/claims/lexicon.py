@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,9 @@ class VerbCue:
     addressee: bool = False  # the direct object is the person addressed ("told Reuters")
     quote_only: bool = False  # a cue only when its content is a direct quote ("continued")
     particle: str | None = None  # required particle ("point out")
+    preps: tuple[str, ...] = ()  # prepositions whose object is the content ("called for X")
+    needs_source: bool = False  # a cue only with an explicit source (a belief needs a holder)
+    in_quote: bool = True  # a cue inside a direct quotation too ("I think" in a quote is not)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +53,17 @@ class Lexicon:
     person_pronouns: frozenset[str]
     group_heads: frozenset[str]
     description_heads: dict[str, str]
+    negation_by_kind: dict[str, str] = field(default_factory=dict)
+    cue_deps: frozenset[str] = frozenset()
+    cue_adverbs: frozenset[str] = frozenset()
 
-    def stance_of(self, stance: str, negated: bool) -> str:
+    def stance_of(self, stance: str, negated: bool, kind: str | None = None) -> str:
         """The stance after negation of the cue (policy documented in the data file)."""
-        return self.negation.get(stance, stance) if negated else stance
+        if not negated:
+            return stance
+        if kind is not None and kind in self.negation_by_kind:
+            return self.negation_by_kind[kind]
+        return self.negation.get(stance, stance)
 
 
 def _check_stance(value: Any, where: str) -> str:
@@ -75,6 +85,9 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
                 addressee=bool(spec.get("addressee", False)),
                 quote_only=bool(spec.get("quote_only", False)),
                 particle=spec.get("particle"),
+                preps=tuple(str(p).lower() for p in spec.get("preps", ())),
+                needs_source=bool(spec.get("needs_source", False)),
+                in_quote=bool(spec.get("in_quote", True)),
             )
             for lemma, spec in data["verbs"].items()
         }
@@ -88,6 +101,11 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
             for p in data["phrases"]
         )
         negation = {k: _check_stance(v, f"negation of {k!r}") for k, v in data["negation"].items()}
+        by_kind = {
+            k: _check_stance(v, f"negation of kind {k!r}")
+            for k, v in data.get("negation_by_kind", {}).items()
+        }
+        modifiers = data.get("cue_modifiers", {})
         return Lexicon(
             verbs=verbs,
             phrases=phrases,
@@ -97,6 +115,9 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
             person_pronouns=frozenset(p.lower() for p in data["person_pronouns"]),
             group_heads=frozenset(g.lower() for g in data["group_heads"]),
             description_heads={k.lower(): str(v) for k, v in data["description_heads"].items()},
+            negation_by_kind=by_kind,
+            cue_deps=frozenset(str(d) for d in modifiers.get("deps", ())),
+            cue_adverbs=frozenset(str(a).lower() for a in modifiers.get("adverbs", ())),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ResourceError(f"{CUE_FILE} is malformed: {type(exc).__name__}: {exc}") from exc

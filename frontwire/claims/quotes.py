@@ -1,4 +1,4 @@
-"""Direct-quote spans of a text: curly and straight double quotes, continued across paragraphs."""
+"""Direct-quote spans of a text: curly, straight and doubled-apostrophe quotes, across paragraphs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from dataclasses import dataclass
 OPEN_CURLY = "“„«"
 CLOSE_CURLY = "”»"
 STRAIGHT = '"'
+DOUBLED = "''"
+BACKTICKS = "``"
 # A straight quote opens after these (or at the start of a line); otherwise it closes.
 _OPENS_AFTER = " \t\n([{—–-/"
 
@@ -21,17 +23,30 @@ class Quote:
     inner_end: int
 
 
-def _marks(line: str, base: int) -> list[tuple[int, str]]:
-    """Quote marks of one line as (offset, 'open'|'close')."""
-    out: list[tuple[int, str]] = []
-    for i, ch in enumerate(line):
+def _marks(line: str, base: int) -> list[tuple[int, str, int]]:
+    """Quote marks of one line as (offset, 'open'|'close', length).
+
+    Besides curly and straight double quotes, wire archives write quotes as two apostrophes (''...'')
+    or as TeX-style ``...''. A closing curly mark that opens a line is a typo for an opening one.
+    """
+    out: list[tuple[int, str, int]] = []
+    lead = len(line) - len(line.lstrip())
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        prev = line[i - 1] if i > 0 else "\n"
+        if line.startswith(DOUBLED, i) or line.startswith(BACKTICKS, i):
+            kind = "open" if ch == "`" or prev in _OPENS_AFTER else "close"
+            out.append((base + i, kind, 2))
+            i += 2
+            continue
         if ch in OPEN_CURLY:
-            out.append((base + i, "open"))
+            out.append((base + i, "open", 1))
         elif ch in CLOSE_CURLY:
-            out.append((base + i, "close"))
+            out.append((base + i, "open" if i == lead else "close", 1))
         elif ch == STRAIGHT:
-            prev = line[i - 1] if i > 0 else "\n"
-            out.append((base + i, "open" if prev in _OPENS_AFTER else "close"))
+            out.append((base + i, "open" if prev in _OPENS_AFTER else "close", 1))
+        i += 1
     return out
 
 
@@ -44,6 +59,7 @@ def find_quotes(text: str) -> list[Quote]:
     """
     quotes: list[Quote] = []
     open_at: int | None = None
+    open_len = 1
     pos = 0
     lines = text.split("\n")
     for n, line in enumerate(lines):
@@ -59,15 +75,16 @@ def find_quotes(text: str) -> list[Quote]:
                 marks = marks[1:]  # continuation mark of a multi-paragraph quote
             else:
                 open_at = None  # the previous quote was never closed: dropped as unreliable
-        for off, kind in marks:
+        for off, kind, length in marks:
             if kind == "open" and open_at is None:
-                open_at = off
+                open_at, open_len = off, length
             elif kind == "close" and open_at is not None:
-                if off - open_at > 1:
-                    quotes.append(Quote(open_at, off + 1, open_at + 1, off))
+                if off - open_at > open_len:
+                    quotes.append(Quote(open_at, off + length, open_at + open_len, off))
                 open_at = None
         if open_at is not None:
             nxt = next((ln for ln in lines[n + 1 :] if ln.strip()), "")
-            if not nxt.lstrip()[:1] or nxt.lstrip()[0] not in OPEN_CURLY + STRAIGHT:
+            first = _marks(nxt.lstrip()[:2], 0)
+            if not first or first[0] != (0, "open", first[0][2]):
                 open_at = None
     return quotes

@@ -13,6 +13,11 @@ SUBJECT_DEPS = ("nsubj", "csubj")
 INHERIT_DEPS = frozenset({"advcl", "xcomp", "conj", "pcomp", "acl", "prep"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 CLAUSE_POS = frozenset({"VERB", "AUX"})
+# Right-hand dependents of a cue that still belong to its content when the parser split a clause
+# ("claimed that Russia isn't sending the resources [troops need ...]": 'need' hangs on the cue).
+CONTENT_TAIL_DEPS = frozenset({"ccomp", "dep", "xcomp", "dobj", "attr", "oprd", "acomp"})
+# Object complements that make "called X a Y" one content from X to Y.
+COMPLEMENT_DEPS = frozenset({"oprd", "xcomp", "ccomp", "prep"})
 
 
 @dataclass(slots=True)
@@ -36,6 +41,7 @@ class RawClaim:
     sent_end: int = 0
     confidence: float = 0.7
     quote_only: bool = False
+    in_quote: bool = True
     rule: str = "verb"
 
 
@@ -96,7 +102,7 @@ def _clause_subject(tok: Any, depth: int = 0) -> Any | None:
                 return pobj[0]
     if any(c.dep_ == "nsubjpass" for c in tok.children):
         return None  # "it was reported that": no source
-    if depth < 3 and tok.dep_ in INHERIT_DEPS and tok.head is not tok:
+    if depth < 3 and tok.dep_ in INHERIT_DEPS and tok.head.i != tok.i:
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return None  # "the report, citing officials": the noun is not a speaker
         return _clause_subject(tok.head, depth + 1)
@@ -130,12 +136,17 @@ def _content_token(cue: Any, entry: Any) -> tuple[Any | None, Any | None]:
         objs = [c for c in cue.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
         if objs:
             return objs[0], None
+    for c in cue.children:
+        if c.dep_ in ("prep", "prt") and c.lower_ in entry.preps and c.i > cue.i:
+            objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp") and g.pos_ != "PRON"]
+            if objs:
+                return objs[0], None
     # "How", "what" and "whether" clauses hang on the cue as advcl or prep in the small model.
     for c in cue.children:
         if c.dep_ == "advcl" and any(g.dep_ == "advmod" and g.lower_ in ("how", "why") for g in c.children):
             return c, None
     head = cue.head
-    if head is not cue and head.pos_ in CLAUSE_POS:
+    if head.i != cue.i and head.pos_ in CLAUSE_POS:
         has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children)
         as_mark = any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
         if cue.dep_ in ("parataxis", "dep") and has_subject:
@@ -149,6 +160,73 @@ def _content_token(cue: Any, entry: Any) -> tuple[Any | None, Any | None]:
     return None, None
 
 
+def _content_span(cue: Any, head: Any, cut: Any | None, off: int, text: str) -> tuple[int, int] | None:
+    """Character span of the content headed by ``head``, robust to split clauses.
+
+    An indirect content runs to the end of its clause: right-hand dependents of the cue that the parser
+    detached from the content head (a second ccomp, a 'dep') are joined to it, up to the first dependent
+    that is not content (a conjoined verb, an adverbial, a prepositional phrase of the cue).
+    """
+    span = _subtree_span(head, off, text, exclude=cut)
+    if span is None or cut is not None or head.head.i != cue.i or head.i < cue.i:
+        return span
+    last = head.right_edge.i
+    if head.dep_ == "dobj":
+        # "called Clinton a champion": the object and its complement form one content
+        comps = [c for c in cue.children if c.i > head.i and c.dep_ in COMPLEMENT_DEPS and c.dep_ != "prep"]
+        if comps and cue.lemma_.lower() in _COMPLEMENT_CUES:
+            last = max(last, comps[0].right_edge.i)
+    elif head.dep_ == "ccomp":
+        for c in cue.children:
+            if c.i <= last or c.is_punct:
+                continue
+            if c.dep_ not in CONTENT_TAIL_DEPS or c.left_edge.i > last + 2:
+                break
+            last = c.right_edge.i
+    if last == head.right_edge.i:
+        return span
+    start, end = trim(text, span[0], off + cue.doc[last].idx + len(cue.doc[last].text))
+    return (start, end) if end > start else span
+
+
+# Verbs whose object takes a complement that is part of what was said ("called X a Y", "labeled X as Y").
+_COMPLEMENT_CUES = frozenset({"call", "label", "dub", "describe", "brand", "name", "term"})
+
+
+def _cue_extent(tok: Any, lex: Lexicon, off: int) -> tuple[int, int]:
+    """Cue span: the verb with its particle or content preposition and the auxiliaries, negation and
+    adverbs immediately before it ("has also said", "did not confirm", "called for") as PARC/PolNeAR mark it.
+    """
+    first = last = tok
+    after = [c for c in tok.children if c.i > tok.i]
+    for c in sorted(after, key=lambda c: c.i):
+        entry = lex.verbs.get(tok.lemma_.lower())
+        is_prt = c.dep_ == "prt"
+        is_prep = entry is not None and c.dep_ == "prep" and c.lower_ in entry.preps
+        if c.i == last.i + 1 and (is_prt or is_prep):
+            last = c
+        else:
+            break
+    left = {c.i: c for c in tok.children if c.i < tok.i}
+    while first.i - 1 in left:
+        c = left[first.i - 1]
+        if c.dep_ in lex.cue_deps or (c.dep_ == "advmod" and c.lower_ in lex.cue_adverbs):
+            first = c
+        else:
+            break
+    return off + first.idx, off + last.idx + len(last.text)
+
+
+def _unrealised(tok: Any) -> bool:
+    """An infinitive or modal cue ("refused to disclose", "will tell", "could say") reports no statement.
+
+    Do-support ("did not say") is a statement (negated); the governing verb ("refused") is a cue itself.
+    """
+    if tok.tag_ != "VB":
+        return False
+    return any(c.dep_ == "aux" and (c.tag_ in ("TO", "MD")) for c in tok.children)
+
+
 def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
     """Claims whose cue is a lexicon verb of the parsed sentence ``sent`` (offsets + ``off``)."""
     out: list[RawClaim] = []
@@ -158,14 +236,17 @@ def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
             continue
         if entry.particle and not any(c.dep_ == "prt" and c.lower_ == entry.particle for c in tok.children):
             continue
+        if _unrealised(tok):
+            continue
         head, cut = _content_token(tok, entry)
-        content = _subtree_span(head, off, text, exclude=cut) if head is not None else None
+        content = _content_span(tok, head, cut, off, text) if head is not None else None
         subj = _clause_subject(tok)
         source = _source_span(subj, off, text) if subj is not None else None
-        cue_s, cue_e = off + tok.idx, off + tok.idx + len(tok.text)
-        prt = [c for c in tok.children if c.dep_ == "prt" and c.i == tok.i + 1]
-        if prt:
-            cue_e = off + prt[0].idx + len(prt[0].text)
+        if entry.needs_source and source is None:
+            continue
+        cue_s, cue_e = _cue_extent(tok, lex, off)
+        if content is not None and content[0] < cue_e and cue_s < content[1]:
+            content = None
         if content is None:
             # No syntactic content: a bare "X said" next to a direct quote is resolved later.
             content = (cue_e, cue_e)
@@ -188,6 +269,7 @@ def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
                 negated=negated,
                 confidence=0.8 if entry.kind in ("speech", "writing", "report") else 0.6,
                 quote_only=entry.quote_only,
+                in_quote=entry.in_quote,
             )
         )
     return out
@@ -201,6 +283,30 @@ def _clause_of(tok: Any) -> Any:
             return cur
         cur = cur.head
     return cur
+
+
+def _relative_scope(sent: Any, i: int, source: Any, off: int, text: str) -> tuple[int, int] | None:
+    """Content of "according to X" placed right after a relative clause: that clause, not the main one.
+
+    In "hope for the military, which is now conducting a withdrawal, according to ISW, rather than a
+    rout" the source vouches for what the relative clause says; a tail after the source with no
+    subject of its own ("rather than a rout") still belongs to that clause. None after a main clause.
+    """
+    j = i - 1
+    while j >= 0 and sent[j].is_punct:
+        j -= 1
+    if j < 0:
+        return None
+    clause = _clause_of(sent[j])
+    if clause.dep_ != "relcl" or not (clause.right_edge.i == j or clause.is_ancestor(sent[i])):
+        return None
+    start_tok = clause.left_edge
+    end_tok = sent[max(j, clause.right_edge.i)]
+    tail = [t for t in sent[max(source.right_edge.i, end_tok.i) + 1 :] if not t.is_punct]
+    if tail and not any(c.dep_ in ("nsubj", "nsubjpass") for t in tail for c in t.children):
+        end_tok = tail[-1]
+    start, end = trim(text, off + start_tok.idx, off + end_tok.idx + len(end_tok.text))
+    return (start, end) if end > start else None
 
 
 def phrase_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
@@ -222,8 +328,10 @@ def phrase_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim
                     continue
                 subj = pobj[0]
                 source = _source_span(subj, off, text)
-                clause = _clause_of(first.head)
-                content = _subtree_span(clause, off, text, exclude=first)
+                content = _relative_scope(sent, i, subj, off, text)
+                if content is None:
+                    clause = _clause_of(first.head)
+                    content = _subtree_span(clause, off, text, exclude=first)
             else:
                 clause = _clause_of(first.head)
                 content = _subtree_span(clause, off, text)

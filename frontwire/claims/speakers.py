@@ -94,6 +94,11 @@ class SpeakerResolver:
             best = best or next((m for m in inside if m.type == "PERSON"), None) or inside[0]
             if best.type == "PERSON" or not plural or best.text.casefold() == low.removeprefix("the "):
                 return self._full_name(best)
+        if not inside and " " not in low and written[:1].isupper():
+            # a bare surname the NER missed ("PETRENKO:" in a transcript): the earlier full name
+            for m in self._before(start, skip=content):
+                if m.type == "PERSON" and " " in m.name and m.name.casefold().split()[-1] == low:
+                    return Speaker(m.name, m.entity_id)
         kind = self.lex.pronouns.get(low)
         if kind is not None:
             if low in self.lex.person_pronouns:

@@ -35,9 +35,30 @@ def test_lexicon_negation_policy() -> None:
     assert lex.stance_of("asserted", negated=False) == "asserted"
 
 
-def test_lexicon_belief_verbs_are_not_cues() -> None:
-    verbs = load_lexicon().verbs
-    assert "believe" not in verbs and "think" not in verbs
+def test_lexicon_belief_and_intention_verbs_are_hedged() -> None:
+    lex = load_lexicon()
+    for lemma, kind in (
+        ("believe", "belief"),
+        ("think", "belief"),
+        ("want", "intention"),
+        ("plan", "intention"),
+    ):
+        entry = lex.verbs[lemma]
+        assert entry.kind == kind and entry.stance == "hedged"
+        assert entry.needs_source and not entry.in_quote
+
+
+def test_lexicon_negated_belief_is_denied() -> None:
+    lex = load_lexicon()
+    assert lex.stance_of("hedged", negated=True, kind="belief") == "denied"
+    assert lex.stance_of("hedged", negated=True, kind="intention") == "denied"
+    assert lex.stance_of("asserted", negated=True, kind="speech") == "hedged"
+
+
+def test_lexicon_content_prepositions_and_cue_modifiers() -> None:
+    lex = load_lexicon()
+    assert "for" in lex.verbs["call"].preps and "about" in lex.verbs["talk"].preps
+    assert {"aux", "neg"} <= lex.cue_deps and "also" in lex.cue_adverbs
 
 
 def test_lexicon_hedge_markers() -> None:
