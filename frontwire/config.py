@@ -50,7 +50,7 @@ def _coerce(name: str, raw: object, default: object) -> object:
         if isinstance(default, tuple):
             if isinstance(raw, str):
                 return tuple(p for p in raw.split(os.pathsep) if p)
-            return tuple(raw)  # type: ignore[call-overload]
+            return tuple(raw)  # type: ignore[call-overload,arg-type]
         return str(raw)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"setting {name!r}: cannot use {raw!r} ({exc})") from exc

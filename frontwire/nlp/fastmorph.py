@@ -33,8 +33,8 @@ class FastMorph:
     """Applies a model's attribute-ruler patterns and rule lemmatizer with per-form caches."""
 
     def __init__(self, nlp: Language) -> None:
-        ruler = nlp.get_pipe("attribute_ruler")
-        self.lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.component_names else None
+        ruler: Any = nlp.get_pipe("attribute_ruler")
+        self.lemmatizer: Any = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.component_names else None
         self.vocab = nlp.vocab
         # (order, patterns) of single-token TAG/LOWER rules, and a Matcher for all the others.
         self.simple: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
@@ -111,11 +111,11 @@ class FastMorph:
                 if token.lemma != 0:
                     continue  # set by an attribute-ruler exception; the lemmatizer keeps it too
                 # The rule lemmatizer reads the form, the POS and the morphology (is_base_form).
-                key = (token.orth, token.pos, token.morph.key)
-                lemma = cache.get(key)
+                form = (token.orth, token.pos, token.morph.key)  # type: ignore[attr-defined]
+                lemma = cache.get(form)
                 if lemma is None:
                     lemma = lemmatize(token)[0]
-                    cache[key] = lemma
+                    cache[form] = lemma
                 token.lemma_ = lemma
         return doc
 
