@@ -146,7 +146,8 @@ def run_command(
 def extract_command(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs, JSONL, feeds, WARC or URLs.")],
     as_json: Annotated[
-        bool, typer.Option("--json/--text", help="One Document JSON per input, one per line (or the clean text).")
+        bool,
+        typer.Option("--json/--text", help="One Document JSON per input, one per line (or the clean text)."),
     ] = True,
     published: Annotated[
         str | None, typer.Option("--published", help="Publication date for inputs that lack one (ISO).")
