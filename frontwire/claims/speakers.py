@@ -92,7 +92,16 @@ class SpeakerResolver:
             # Prefer the mention holding the head word, then a person, then the first.
             best = next((m for m in inside if head and head in m.text.casefold().split()), None)
             best = best or next((m for m in inside if m.type == "PERSON"), None) or inside[0]
-            if best.type == "PERSON" or not plural or best.text.casefold() == low.removeprefix("the "):
+            # "Wagner Chief": a person role word heads the span, so the organisation inside is not the speaker
+            role_of_org = (
+                best.type != "PERSON"
+                and head is not None
+                and self.lex.description_heads.get(head) == "PERSON"
+                and head not in best.text.casefold().split()
+            )
+            if not role_of_org and (
+                best.type == "PERSON" or not plural or best.text.casefold() == low.removeprefix("the ")
+            ):
                 return self._full_name(best)
         if not inside and " " not in low and written[:1].isupper():
             # a bare surname the NER missed ("PETRENKO:" in a transcript): the earlier full name

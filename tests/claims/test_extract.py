@@ -164,6 +164,7 @@ def test_extract_belief_headline_is_a_denied_belief(resources) -> None:  # type:
     # a negated belief verb is neg-raising: "doesn't believe X" rejects X
     (c,) = _run(resources, "Wagner Chief Doesn’t Believe Russia Is Sending Sufficient Resources\n")
     assert c.speaker == "Wagner Chief" and c.cue == "Doesn’t Believe"
+    assert c.speaker_name != "Wagner Group"  # the chief of the group, not the group
     assert c.stance == "denied" and c.content == "Russia Is Sending Sufficient Resources"
 
 
