@@ -98,7 +98,7 @@ def _parse_all(resources: Any, doc: Any, text: str, spans: list[tuple[int, int]]
                 doc.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens]
             )
             sdoc.from_array(attrs, array[span.start : span.end])
-            sdoc.tensor = tensor[span.start : span.end]
+            sdoc.tensor = tensor[span.start : span.end]  # type: ignore[index]  # checked not None above
             batch.append(sdoc)
             slots.append((n, span.start_char))
         for (n, off), parsed in zip(slots, nlp.get_pipe("parser").pipe(batch, batch_size=512), strict=True):

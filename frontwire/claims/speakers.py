@@ -111,11 +111,11 @@ class SpeakerResolver:
         kind = self.lex.pronouns.get(low)
         if kind is not None:
             if low in self.lex.person_pronouns:
-                m = next((m for m in self._before(start, skip=content) if m.type == "PERSON"), None)
-                return self._full_name(m) if m else Speaker(None, None)
+                person = next((m for m in self._before(start, skip=content) if m.type == "PERSON"), None)
+                return self._full_name(person) if person else Speaker(None, None)
             if kind == "plural":
-                m = next((m for m in self._before(start, skip=content) if m.type in ORG_TYPES), None)
-                return Speaker(m.name, m.entity_id) if m else Speaker(None, None)
+                org = next((m for m in self._before(start, skip=content) if m.type in ORG_TYPES), None)
+                return Speaker(org.name, org.entity_id) if org else Speaker(None, None)
             return Speaker(None, None)
         words = low.split()
         if (head and words and words[0] in ("the", "a", "an", "its", "his", "her", "their")) or len(

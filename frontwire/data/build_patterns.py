@@ -315,7 +315,7 @@ def english_words() -> set[str]:
     from frontwire.config import load_settings
 
     nlp = spacy.load(load_settings().spacy_model, disable=["parser", "ner", "tagger", "tok2vec"])
-    lookups = nlp.get_pipe("lemmatizer").lookups
+    lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
     words: set[str] = {w.lower() for w in STOP_WORDS}
     for table in ("lemma_index", "lemma_exc"):
         for entries in lookups.get_table(table).values():

@@ -12,7 +12,7 @@ import os
 import resource
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -180,7 +180,7 @@ def _m_extract(pages: list[bytes]) -> dict[str, Any]:
             "bytes": sum(len(p) for p in pages[w:]), "skipped": skipped}  # fmt: skip
 
 
-_MEASURES = {
+_MEASURES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "spacy_full": _m_spacy_full,
     "pipeline": _m_pipeline,
     "trafilatura": _m_trafilatura,
@@ -257,7 +257,8 @@ def load_corpus(docs: int, corpus: Path | None) -> tuple[list[dict[str, Any]], l
     if corpus is not None:
         if not corpus.is_dir():
             raise ConfigError(f"--corpus {corpus}: not a folder")
-        texts, pages = [], []
+        texts: list[dict[str, Any]] = []
+        pages: list[bytes] = []
         for path in sorted(corpus.rglob("*")):
             if path.suffix.lower() == ".txt" and len(texts) < docs:
                 texts.append({"id": path.name, "text": path.read_text(encoding="utf-8", errors="replace")})
@@ -274,7 +275,7 @@ def load_corpus(docs: int, corpus: Path | None) -> tuple[list[dict[str, Any]], l
             {"id": r["id"], "text": r["text"], "published": (r.get("gdelt_seendate") or "")[:10] or None}
             for r in datasets.load_news_raw(raw, docs)
         ]
-    pages: list[bytes] = []
+    pages = []
     for name, loader in (("article-extraction-benchmark", datasets.load_zyte), ("trafilatura-eval", None)):
         path = root / name
         if not path.is_dir() or len(pages) >= docs:

@@ -97,7 +97,7 @@ def _published(dataset: str) -> list[Row]:
     entry = published_scores().get(dataset) or {}
     rows = []
     for r in entry.get("rows", []):
-        metrics = {
+        metrics: dict[str, float | None] = {
             k: float(v) for k, v in r.items() if isinstance(v, int | float) and not isinstance(v, bool)
         }
         note = r.get("split") or entry.get("split")
@@ -467,7 +467,7 @@ def task_geo(ctx: Context) -> TaskResult:
         else:
             counts: dict[str, int] = {}
             t0 = time.perf_counter()
-            preds = {}
+            preds: dict[str, list[geo_scorer.PredPlace]] = {}
             for doc in _documents((a["id"], a["text"], None) for a in arts):
                 preds[doc.id] = [
                     geo_scorer.PredPlace(p.start, p.end, p.lat, p.lon, p.place_id, p.admin1, p.text)
@@ -504,7 +504,7 @@ def task_geo(ctx: Context) -> TaskResult:
         rows = datasets.load_ukraine_cir(path, ctx.limit)
         res = _ctx_resources()
         cache: dict[tuple[str, str], geo_scorer.Resolved | None] = {}
-        preds: dict[int, geo_scorer.Resolved | None] = {}
+        resolved: dict[int, geo_scorer.Resolved | None] = {}
         errors = 0
         t0 = time.perf_counter()
         for i, row in enumerate(rows):
@@ -515,8 +515,8 @@ def task_geo(ctx: Context) -> TaskResult:
                 except Exception:  # an error is an unresolved name
                     pm, errors = None, errors + 1
                 cache[key] = None if pm is None else geo_scorer.Resolved(pm.lat, pm.lon, pm.admin1, pm.name)
-            preds[i] = cache[key]
-        scores = geo_scorer.gazetteer_scores(preds, rows, "UA", ctx.errors)
+            resolved[i] = cache[key]
+        scores = geo_scorer.gazetteer_scores(resolved, rows, "UA", ctx.errors)
         scores.counts["stage_errors"] = errors
         result.rows.append(
             Row(

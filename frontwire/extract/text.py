@@ -840,7 +840,8 @@ def extract_text(item: RawItem, resources: Resources) -> Article:
     if not _WORD.search(body):
         raise ExtractError(f"{item.source}: no article text left after removing page chrome")
     if item.published:
-        published, published_source = iso_date(item.published), item.published_source or "given"
+        published: str | None = iso_date(item.published)
+        published_source: str | None = item.published_source or "given"
     else:
         published, published_source = cleaned.published, "text" if cleaned.published else None
     from frontwire.extract.metadata import canonical_url

@@ -131,7 +131,7 @@ def _build_cities(path: Path) -> dict[str, Any]:
 
     with path.open(encoding="utf-8") as fh:
         json.load(fh, object_hook=hook)
-    intern = {}
+    intern: dict[str, str] = {}
     cc = [intern.setdefault(c, c) for c in cc]
     a1 = [intern.setdefault(c, c) for c in a1]
     return {

@@ -372,7 +372,7 @@ def _group(raws: list[_Raw]) -> _Groups:
     for i, raw in enumerate(raws):
         # Known names group by canonical name and type; unknown ones by name and family, so that a
         # name spaCy typed twice differently ("Ukraine" GPE, "Ukraine’s" ORG) stays one entity.
-        kind = raw.canonical_type if raw.canonical else "?"
+        kind = (raw.canonical_type or "?") if raw.canonical else "?"
         key = (kind, _key(raw))
         if key in first:
             groups.union(first[key], i)

@@ -203,9 +203,9 @@ def recognise(text: str, doc: Any, lex: Lexicon, keep_unexplained: bool = False)
             continue
         span = text[s:e]
         for p in lex.patterns:
-            m = p.regex.fullmatch(span)
-            if m is not None:
-                c = Candidate(s, e, span, p, m.groupdict(), source="spacy", label=label)
+            hit = p.regex.fullmatch(span)
+            if hit is not None:
+                c = Candidate(s, e, span, p, hit.groupdict(), source="spacy", label=label)
                 if p.ambiguous is None or p.kind != "month" or _keep(c, text, lex, toks):
                     chosen.append(c)
                     taken.append((s, e))
