@@ -1,14 +1,12 @@
-"""HTML pages -> Article with trafilatura (body, precision-first) and htmldate (cautious dates)."""
+"""HTML pages -> Article: trafilatura for the body (precision-first), our cheap readers for metadata."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import trafilatura
 from lxml import etree
 
 from frontwire.errors import EmptyInput, ExtractError, UnsupportedFormat
-from frontwire.extract.metadata import canonical_url, date_from_url, iso_date
+from frontwire.extract.metadata import canonical_url, date_from_url, iso_date, page_metadata
 from frontwire.model import Article, RawItem, document_id, sha256_hex
 from frontwire.resources import Resources
 
@@ -19,6 +17,10 @@ EXTRACTOR = "extract.trafilatura/1"
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
+# control characters that do not occur in text (tab, newlines, form feed and escape do)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
 def looks_binary(data: bytes) -> bool:
     """True for bytes that are not text: NUL bytes or many control characters in the first 4 kB."""
     head = data[:4096]
@@ -27,17 +29,8 @@ def looks_binary(data: bytes) -> bool:
     if b"\x00" in head:
         # UTF-16 text has NULs too; a BOM says it is text.
         return not head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls / len(head) > 0.05
-
-
-def _meta(tree: Any, *keys: str) -> str | None:
-    for key in keys:
-        for attr in ("property", "name", "itemprop"):
-            found = tree.xpath(f'//meta[@{attr}="{key}"]/@content')
-            if found and found[0].strip():
-                return str(found[0]).strip()
-    return None
 
 
 def extract_html(item: RawItem, resources: Resources) -> Article:
@@ -50,9 +43,9 @@ def extract_html(item: RawItem, resources: Resources) -> Article:
     tree = trafilatura.utils.load_html(data)
     if tree is None:
         raise ExtractError(f"{item.source}: HTML could not be parsed")
-    # Read what trafilatura's metadata mangles or drops before it prunes the tree.
-    site_name = _meta(tree, "og:site_name", "application-name")
-    section = _meta(tree, "article:section", "section")
+    # Metadata first: the body extraction prunes the tree. page_metadata reads <meta>/JSON-LD and runs
+    # the heavier searches only for missing fields, which is cheaper than trafilatura's with_metadata.
+    meta = page_metadata(tree, item.url, _DATE_PARAMS)
     try:
         result = trafilatura.bare_extraction(
             tree,
@@ -60,8 +53,7 @@ def extract_html(item: RawItem, resources: Resources) -> Article:
             favor_precision=True,
             include_comments=False,
             include_tables=True,
-            with_metadata=True,
-            date_extraction_params=_DATE_PARAMS,
+            with_metadata=False,
         )
     except (ValueError, etree.LxmlError) as exc:
         raise ExtractError(f"{item.source}: {exc}") from exc
@@ -79,34 +71,32 @@ def extract_html(item: RawItem, resources: Resources) -> Article:
         boilerplate.append(Boilerplate(start=cut, end=len(text), text="", reason="truncated"))
         text = text[:cut].rstrip()
 
-    page_url = getattr(result, "url", None) or item.url
+    page_url = meta.url or item.url
     canon = canonical_url(page_url) or canonical_url(item.url)
     published, published_source = None, None
     if item.published:
         published, published_source = iso_date(item.published), item.published_source or "given"
-    if not published and getattr(result, "date", None):
-        published = iso_date(result.date)
+    if not published and meta.date:
+        published = meta.date
         # htmldate also reads the URL path: name that source when it is where the date came from.
-        published_source = (
-            "url" if published and published in (date_from_url(item.url), date_from_url(canon)) else "html"
-        )
+        in_url = published in (date_from_url(item.url), date_from_url(canon))
+        published_source = "url" if meta.date_source == "url" or in_url else "html"
     if not published:
         published = date_from_url(item.url or page_url)
         published_source = "url" if published else None
-    categories = getattr(result, "categories", None) or []
     return Article(
         id=document_id(canon, text),
         source=item.source,
         text=text,
         url=item.url or page_url,
         canonical_url=canon,
-        outlet=item.outlet or site_name or getattr(result, "sitename", None),
-        title=item.title or getattr(result, "title", None),
-        author=item.author or getattr(result, "author", None),
-        section=item.section or section or (categories[0] if categories else None),
+        outlet=item.outlet or meta.sitename,
+        title=item.title or meta.title,
+        author=item.author or meta.author,
+        section=item.section or meta.section,
         published=published,
         published_source=published_source,
-        language=getattr(result, "language", None),
+        language=None,
         raw_sha256=sha256_hex(data),
         fetched_at=item.fetched_at,
         boilerplate=boilerplate,
