@@ -388,6 +388,17 @@ def _kept_text(el: Any, rules: _Rules) -> Iterator[str]:
             yield child.tail
 
 
+def _canonical_link(tree: Any) -> str | None:
+    # tree.iter(tag) filters in C; trafilatura's './/head//link' path walks every element in Python.
+    for el in tree.iter("link"):
+        if (el.get("rel") or "").strip().lower() == "canonical":
+            href = (el.get("href") or "").strip()
+            if href.startswith("//"):
+                href = "https:" + href
+            return href if href.lower().startswith(("http://", "https://")) else None
+    return None
+
+
 def page_metadata(tree: Any, url: str | None = None, date_params: dict[str, Any] | None = None) -> PageMeta:
     """Title, author, date, site name, section and URL of a page, cheapest sources first."""
     from trafilatura.json_metadata import (
@@ -401,7 +412,6 @@ def page_metadata(tree: Any, url: str | None = None, date_params: dict[str, Any]
         extract_catstags,
         extract_sitename,
         extract_title,
-        extract_url,
     )
     from trafilatura.settings import Document
 
@@ -470,7 +480,7 @@ def page_metadata(tree: Any, url: str | None = None, date_params: dict[str, Any]
         if candidate and candidate.lower().startswith(("http://", "https://")):
             meta.url = candidate
             break
-    meta.url = meta.url or extract_url(tree, url)
+    meta.url = meta.url or _canonical_link(tree) or url
 
     # date: htmldate's order (URL path, then meta, then JSON-LD); its full search only when all are silent
     if day := _url_day(meta.url, rules):
