@@ -22,7 +22,12 @@ _GAP_AFTER = re.compile(r"[\s,.]{0,4}")
 # A split quote goes on after a comma ('he said, "B"') or a full stop on the same line ('he said. "B"').
 _CONTINUE_GAP = re.compile(r"[ \t]*[,;.]?[ \t]*")
 # '"..." ― Name' at the end of a line: a dash attribution (reader comments, epigraphs).
-_DASH_NAME = re.compile(r"[ \t]*(?P<dash>[―—–])[ \t]*(?P<who>[A-Z][^\n“”\"]{1,60}?)[ \t]*$", re.M)
+# Spaces include no-break ones (web copy); a full stop may close the name ("― Jane Doe.").
+_DASH_NAME = re.compile(
+    r"[^\S\n]*(?P<dash>[―—–])[^\S\n]*(?P<who>[A-Z][^\n“”\"]{1,60}?)[^\S\n]*\.?[^\S\n]*$", re.M
+)
+# A bare capitalised name the NER missed ("― Jacklyn Ashley"): two to MAX_NAME_WORDS capitalised words.
+_NAME_WORDS = re.compile(r"[A-Z][\w'’.\-]*(?:[^\S\n]+[A-Z][\w'’.\-]*)+")
 # "Name: statement" at the start of a line (headline and transcript style).
 _COLON_LINE = re.compile(r"^[ \t]*[\"“]?(?P<who>[A-Z][\w.'’\-, ]{0,80}?)[ \t]*:[ \t]+(?P<what>\S.*)$", re.M)
 MAX_NAME_WORDS = 4
@@ -290,7 +295,9 @@ def _dash_claims(document: Document, quotes: list[Quote]) -> list[RawClaim]:
         if m is None:
             continue
         ws, we = m.start("who"), m.end("who")
-        if not any(ws <= x.start and x.end <= we for x in document.mentions if x.type in ("PERSON", "ORG")):
+        named = any(ws <= x.start and x.end <= we for x in document.mentions if x.type in ("PERSON", "ORG"))
+        bare = _NAME_WORDS.fullmatch(text, ws, we) is not None and len(text[ws:we].split()) <= MAX_NAME_WORDS
+        if not (named or bare):
             continue
         s, e = _quote_content(text, q)
         if e > s:
@@ -401,9 +408,13 @@ def extract(document: Document, resources: Any) -> list[Claim]:
         name = eid = None
         if r.source_start is not None and r.source_end is not None:
             speaker = text[r.source_start : r.source_end]
-            res = resolver.resolve(
-                r.source_start, r.source_end, r.source_head, r.source_plural, (r.content_start, r.content_end)
+            # a relative pronoun ("who") stands for its antecedent
+            rs, re_ = (
+                (r.antecedent_start, r.antecedent_end)
+                if r.antecedent_start is not None and r.antecedent_end is not None
+                else (r.source_start, r.source_end)
             )
+            res = resolver.resolve(rs, re_, r.source_head, r.source_plural, (r.content_start, r.content_end))
             name, eid = res.name, res.entity_id
         claims.append(
             Claim(

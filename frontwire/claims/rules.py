@@ -35,6 +35,9 @@ class RawClaim:
     source_end: int | None = None
     source_plural: bool = False
     source_head: str | None = None
+    # The antecedent of a relative-pronoun source ("Mr. X, who said"): resolved in its place.
+    antecedent_start: int | None = None
+    antecedent_end: int | None = None
     negated: bool = False
     direct: bool = False
     sent_start: int = 0
@@ -86,6 +89,19 @@ def _subtree_span(tok: Any, off: int, text: str, exclude: Any | None = None) -> 
         return None
     start, end = trim(text, *_span(toks, off))
     return (start, end) if end > start else None
+
+
+def _relative_pronoun(tok: Any, depth: int = 0) -> Any | None:
+    """The relative pronoun subject of a cue's clause ("who said", "which reported"), if any.
+
+    PolNeAR/PARC mark the pronoun itself as the source; the antecedent is what it resolves to.
+    """
+    for child in tok.children:
+        if child.dep_ in SUBJECT_DEPS:
+            return child if child.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl" else None
+    if depth < 3 and tok.dep_ in ("conj", "xcomp") and tok.head.i != tok.i:
+        return _relative_pronoun(tok.head, depth + 1)
+    return None
 
 
 def _clause_subject(tok: Any, depth: int = 0) -> Any | None:
@@ -244,6 +260,10 @@ def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
         source = _source_span(subj, off, text) if subj is not None else None
         if entry.needs_source and source is None:
             continue
+        antecedent = None
+        rel = _relative_pronoun(tok) if source is not None else None
+        if rel is not None:
+            antecedent, source = source, _span([rel], off)
         cue_s, cue_e = _cue_extent(tok, lex, off)
         if content is not None and content[0] < cue_e and cue_s < content[1]:
             content = None
@@ -266,6 +286,8 @@ def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
                 source_end=source[1] if source else None,
                 source_plural=_is_plural(subj) if subj is not None else False,
                 source_head=subj.lower_ if subj is not None else None,
+                antecedent_start=antecedent[0] if antecedent else None,
+                antecedent_end=antecedent[1] if antecedent else None,
                 negated=negated,
                 confidence=0.8 if entry.kind in ("speech", "writing", "report") else 0.6,
                 quote_only=entry.quote_only,
