@@ -44,10 +44,35 @@ def _fail(exc: FrontwireError) -> typer.Exit:
 
 
 def _open(db: str | None) -> Any:
+    """The existing store for a query command (a missing store is an error, not a new empty one)."""
     from frontwire.store import open_store
 
-    settings = load_settings(db=db)
-    return open_store(settings.db)
+    try:
+        return open_store(load_settings(db=db).db, create=False)
+    except FrontwireError as exc:
+        raise _fail(exc) from exc
+
+
+def _published(value: str | None) -> str | None:
+    """Check --published: an ISO date or a written-out date with its year; never a relative phrase."""
+    if value is None:
+        return None
+    from frontwire.extract.metadata import iso_date
+
+    parsed = iso_date(value)
+    if parsed is None:
+        raise typer.BadParameter(
+            f"{value!r} is not a date with a year (e.g. 2023-03-07)", param_hint="--published"
+        )
+    return parsed
+
+
+GazetteerOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--gazetteer", help="Extra gazetteer CSV (columns as frontwire/data/places_supplement.csv)."
+    ),
+]
 
 
 def _print_rows(rows: list[dict[str, Any]], columns: list[str], title: str, as_json: bool) -> None:
@@ -86,13 +111,20 @@ def run_command(
     ] = None,
     url: Annotated[str | None, typer.Option("--url", help="URL for inputs that lack one.")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes (1 = in-process).")] = 1,
+    reprocess: Annotated[
+        bool, typer.Option("--reprocess", help="Process inputs already stored again and replace them.")
+    ] = False,
+    gazetteer: GazetteerOption = None,
 ) -> None:
     """Ingest, process and store: extraction, entities, times, places and claims, into the store."""
     from frontwire.runner import run
     from frontwire.store import open_store
 
+    published = _published(published)
     try:
-        settings = load_settings(db=db, workers=workers)
+        settings = load_settings(
+            db=db, workers=workers, gazetteers=tuple(str(g) for g in gazetteer) if gazetteer else None
+        )
         store = open_store(settings.db)
     except FrontwireError as exc:
         raise _fail(exc) from exc
@@ -113,7 +145,14 @@ def run_command(
 
         try:
             summary = run(
-                inputs, store, settings, follow=follow, published=published, url=url, on_progress=advance
+                inputs,
+                store,
+                settings,
+                follow=follow,
+                published=published,
+                url=url,
+                on_progress=advance,
+                reprocess=reprocess,
             )
         except FrontwireError as exc:
             raise _fail(exc) from exc
@@ -126,6 +165,8 @@ def run_command(
     table.add_column("count", justify="right")
     table.add_row("documents stored", str(summary.stored))
     table.add_row("duplicates (already stored)", str(summary.duplicates))
+    if summary.updated:
+        table.add_row("updated (new version replaced the stored one)", str(summary.updated))
     for reason, n in sorted(summary.skipped.items()):
         table.add_row(f"skipped: {reason}", str(n))
     for stage, n in sorted(summary.stage_errors.items()):
@@ -135,10 +176,12 @@ def run_command(
     console.print(table)
     for reason, example in sorted(summary.skip_examples.items()):
         console.print(f"[yellow]skipped ({reason})[/yellow] e.g. {example}")
-    if summary.stored or summary.duplicates:
+    if summary.stored or summary.duplicates or summary.updated:
+        db_flag = "" if settings.db == "frontwire.db" else f" --db {settings.db}"
         console.print(
-            "Next: [bold]frontwire documents[/bold], [bold]frontwire entities[/bold], "
-            '[bold]frontwire claims[/bold], [bold]frontwire search "Bakhmut"[/bold]'
+            f"Next: [bold]frontwire documents{db_flag}[/bold], "
+            "[bold]frontwire entities --type PERSON[/bold], [bold]frontwire claims --stance hedged[/bold], "
+            '[bold]frontwire places[/bold], [bold]frontwire search "Bakhmut"[/bold]'
         )
 
 
@@ -154,6 +197,7 @@ def extract_command(
     ] = None,
     url: Annotated[str | None, typer.Option("--url", help="URL for inputs that lack one.")] = None,
     follow: Annotated[bool, typer.Option("--follow", help="Fetch the pages feed items link to.")] = False,
+    gazetteer: GazetteerOption = None,
 ) -> None:
     """Process without storing; print one Document JSON per input (DESIGN section 7), in input order."""
     from frontwire.ingest import iter_items
@@ -161,8 +205,9 @@ def extract_command(
     from frontwire.resources import Resources
     from frontwire.runner import BATCH_SIZE, batched, set_hints
 
+    published = _published(published)
     try:
-        settings = load_settings()
+        settings = load_settings(gazetteers=tuple(str(g) for g in gazetteer) if gazetteer else None)
         resources = Resources(settings)
 
         def items() -> Any:
@@ -215,8 +260,10 @@ def show_command(
     store = _open(db)
     try:
         if len(doc_id) < 64:
-            matches = [r["id"] for r in store.documents(limit=100000) if r["id"].startswith(doc_id)]
-            if len(matches) == 1:
+            matches = store.find_ids(doc_id)
+            if len(matches) > 1:
+                raise typer.BadParameter(f"{doc_id!r} matches several documents: give more characters")
+            if matches:
                 doc_id = matches[0]
         doc = store.get(doc_id)
     except FrontwireError as exc:

@@ -8,6 +8,7 @@ only extraction failures (no article at all) turn into a skip.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,8 +30,13 @@ class Stage:
     assigns: str  # the Document attribute the returned list is stored in
 
     def load(self) -> Callable[[Document, Resources], list[Any]]:
-        module, func = self.entry.split(":")
-        return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
+        return _load_entry(self.entry)
+
+
+@functools.cache
+def _load_entry(entry: str) -> Callable[[Document, Resources], list[Any]]:
+    module, func = entry.split(":")
+    return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
 
 
 # Order matters: claims read times (said_on) and mentions (speakers); geo reads mentions.
@@ -73,11 +79,26 @@ def process_articles(
 
     arts = list(articles)
     t0 = time.perf_counter()
-    docs = list(nlp.annotate_batch(arts, resources))
+    try:
+        docs: list[Document | Exception] = list(nlp.annotate_batch(arts, resources))
+    except Exception:
+        # One document broke the batch: annotate one by one so only that one is lost to NLP.
+        docs = []
+        for art in arts:
+            try:
+                docs.append(nlp.annotate(art, resources))
+            except Exception as exc:
+                docs.append(exc)
     if timings is not None:
         timings["nlp"] = timings.get("nlp", 0.0) + time.perf_counter() - t0
-    for doc in docs:
-        yield run_stages(doc, resources, timings)
+    for art, doc in zip(arts, docs, strict=True):
+        if isinstance(doc, Exception):
+            # The article is kept, without entities; the failure is on record.
+            failed = Document(article=art)
+            failed.errors.append(StageError(stage="nlp", error=type(doc).__name__, message=str(doc)[:500]))
+            yield failed
+        else:
+            yield run_stages(doc, resources, timings)
 
 
 @dataclass(slots=True)
@@ -105,6 +126,10 @@ def process_items(
             art = extract_article(entry, resources)
         except FrontwireError as exc:
             outcomes.append(Outcome(source=entry.source, skip_reason=exc.reason, message=str(exc)))
+            continue
+        except Exception as exc:  # a library failure on odd input: skip the item, keep the run
+            message = f"{entry.source}: {type(exc).__name__}: {exc}"[:500]
+            outcomes.append(Outcome(source=entry.source, skip_reason="extract_failed", message=message))
             continue
         finally:
             if timings is not None:

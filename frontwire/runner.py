@@ -30,6 +30,7 @@ class RunSummary:
 
     stored: int = 0
     duplicates: int = 0
+    updated: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     skip_examples: dict[str, str] = field(default_factory=dict)
     stage_errors: Counter[str] = field(default_factory=Counter)
@@ -38,7 +39,7 @@ class RunSummary:
 
     @property
     def items(self) -> int:
-        return self.stored + self.duplicates + sum(self.skipped.values())
+        return self.stored + self.duplicates + self.updated + sum(self.skipped.values())
 
 
 def batched(items: Iterable[RawItem | Outcome], size: int) -> Iterator[list[RawItem | Outcome]]:
@@ -85,11 +86,14 @@ def run(
     url: str | None = None,
     resources: Resources | None = None,
     on_progress: Callable[[int, str], None] | None = None,
+    reprocess: bool = False,
 ) -> RunSummary:
     """Ingest ``inputs``, process every new item and store it; returns the summary.
 
     Items whose exact bytes are already stored are counted as duplicates without reprocessing,
-    so an interrupted run, rerun, only does the rest.
+    so an interrupted run, rerun, only does the rest. With ``reprocess`` every item is processed
+    again and replaces its stored version (after a fix to a hint such as --published, or a new
+    version of frontwire).
     """
     from frontwire.ingest import iter_items
 
@@ -100,7 +104,7 @@ def run(
         for entry in iter_items(inputs, settings, follow=follow):
             if isinstance(entry, RawItem):
                 entry = set_hints(entry, published, url)
-                if store.has_raw(sha256_hex(entry.data)):
+                if not reprocess and store.has_raw(sha256_hex(entry.data)):
                     summary.duplicates += 1
                     if on_progress:
                         on_progress(1, entry.source)
@@ -122,9 +126,10 @@ def run(
                 for err in o.document.errors:
                     summary.stage_errors[err.stage] += 1
         if docs:
-            result = store.add_documents(docs)
+            result = store.add_documents(docs, replace=reprocess)
             summary.stored += len(result.stored)
             summary.duplicates += len(result.duplicates)
+            summary.updated += len(result.updated)
         if on_progress:
             for o in outcomes:
                 on_progress(1, o.source)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,8 @@ def test_cli_run_is_idempotent_and_queryable(tmp_path: Path) -> None:
     assert "documents stored" in first.output
     again = runner.invoke(app, ["run", seed, "--db", db, "--published", "2023-03-07"])
     assert again.exit_code == 0
+    assert re.search(r"documents stored\s*│\s*0", again.output)
+    assert re.search(r"duplicates \(already stored\)\s*│\s*1", again.output)
     docs = runner.invoke(app, ["documents", "--db", db, "--json"])
     rows = [json.loads(line) for line in docs.output.splitlines() if line.strip()]
     assert len(rows) == 1  # the rerun added nothing
@@ -63,3 +66,38 @@ def test_cli_extract_json_contract(tmp_path: Path) -> None:
             start, end = rec["start"], rec["end"]
             want = rec["text"] if key != "claims" else rec["content"]
             assert doc["text"][start:end] == want, (key, rec)
+
+
+def test_cli_query_on_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["documents", "--db", str(tmp_path / "typo.db")])
+    assert result.exit_code == 2
+    assert "no store at" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_cli_query_on_a_file_that_is_not_a_store(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("these are my notes, not a database\n" * 20)
+    result = runner.invoke(app, ["entities", "--db", str(bogus)])
+    assert result.exit_code == 2 and "store" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("value", ["yesterday", "Monday", "notadate"])
+def test_cli_published_must_be_a_date(value: str) -> None:
+    result = runner.invoke(app, ["extract", str(EXAMPLES / "19fortyfive-bakhmut.txt"), "--published", value])
+    assert result.exit_code == 2 and "--published" in result.output
+
+
+@pytest.mark.slow
+def test_cli_reprocess_replaces_with_the_corrected_date(tmp_path: Path) -> None:
+    db = str(tmp_path / "fw.db")
+    seed = str(EXAMPLES / "19fortyfive-bakhmut.txt")
+    assert runner.invoke(app, ["run", seed, "--db", db]).exit_code == 0
+    fixed = runner.invoke(app, ["run", seed, "--db", db, "--published", "2023-03-07", "--reprocess"])
+    assert fixed.exit_code == 0 and "updated" in fixed.output
+    times = [
+        json.loads(line) for line in runner.invoke(app, ["times", "--db", db, "--json"]).output.splitlines()
+    ]
+    monday = [t for t in times if t["text"] == "Monday"]
+    assert monday and all(t["value"] == "2023-03-06/2023-03-06" for t in monday)

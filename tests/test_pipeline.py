@@ -59,3 +59,35 @@ def test_pipeline_extraction_failure_becomes_a_skip(resources) -> None:  # type:
         ("gone.html", "not_found", None),
         ("empty.html", "empty", None),
     ]
+
+
+def test_pipeline_unexpected_extraction_error_is_a_skip(monkeypatch: pytest.MonkeyPatch, resources) -> None:  # type: ignore[no-untyped-def]
+    def broken(item: RawItem, res: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded in lxml")
+
+    monkeypatch.setattr(pipeline, "extract_article", broken)
+    item = RawItem(source="deep.html", data=b"<p>x</p>", kind="html")
+    [outcome] = pipeline.process_items([item], resources)
+    assert outcome.document is None and outcome.skip_reason == "extract_failed"
+    assert "RecursionError" in (outcome.message or "")
+
+
+def test_pipeline_nlp_failure_loses_only_that_document(monkeypatch: pytest.MonkeyPatch, resources) -> None:  # type: ignore[no-untyped-def]
+    from frontwire import nlp
+
+    real = nlp.annotate
+
+    def annotate(article: Article, res: object) -> Document:
+        if "poison" in article.text:
+            raise ValueError("bad document")
+        return real(article, res)  # type: ignore[arg-type]
+
+    def batch(articles: object, res: object) -> object:
+        raise ValueError("batch failed")
+
+    monkeypatch.setattr(nlp, "annotate", annotate)
+    monkeypatch.setattr(nlp, "annotate_batch", batch)
+    arts = [Article(id=str(i), source=str(i), text=t) for i, t in enumerate(["Kyiv is calm.", "poison pill"])]
+    good, bad = pipeline.process_articles(arts, resources)
+    assert good.errors == [] and any(m.text == "Kyiv" for m in good.mentions)
+    assert bad.id == "1" and [(e.stage, e.error) for e in bad.errors] == [("nlp", "ValueError")]

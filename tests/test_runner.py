@@ -52,11 +52,11 @@ def test_runner_interrupted_run_resumes_without_duplicates(
     real_add = store.add_documents
     calls = {"n": 0}
 
-    def add_then_die(docs):  # type: ignore[no-untyped-def]
+    def add_then_die(docs, replace=False):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt  # the user pressed Ctrl-C during the second write
-        return real_add(docs)
+        return real_add(docs, replace)
 
     monkeypatch.setattr(store, "add_documents", add_then_die)
     with pytest.raises(KeyboardInterrupt):

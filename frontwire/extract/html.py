@@ -6,7 +6,7 @@ import trafilatura
 from lxml import etree
 
 from frontwire.errors import EmptyInput, ExtractError, UnsupportedFormat
-from frontwire.extract.metadata import canonical_url, date_from_url, iso_date, page_metadata
+from frontwire.extract.metadata import canonical_url, date_from_url, given_date, page_canonical, page_metadata
 from frontwire.model import Article, RawItem, document_id, sha256_hex
 from frontwire.resources import Resources
 
@@ -71,11 +71,9 @@ def extract_html(item: RawItem, resources: Resources) -> Article:
         boilerplate.append(Boilerplate(start=cut, end=len(text), text="", reason="truncated"))
         text = text[:cut].rstrip()
 
-    page_url = meta.url or item.url
+    page_url = page_canonical(meta.url, item.url) or item.url
     canon = canonical_url(page_url) or canonical_url(item.url)
-    published, published_source = None, None
-    if item.published:
-        published, published_source = iso_date(item.published), item.published_source or "given"
+    published, published_source = given_date(item)
     if not published and meta.date:
         published = meta.date
         # htmldate also reads the URL path: name that source when it is where the date came from.

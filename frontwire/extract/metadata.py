@@ -11,8 +11,11 @@ from functools import lru_cache
 from html import unescape
 from importlib import resources as importlib_resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from courlan import normalize_url
+
+from frontwire.model import RawItem
 
 # /2023/03/06/ (or -) in a URL path: a day-precise publication date many CMSs put there.
 _URL_DAY = re.compile(r"/(20\d\d|19\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
@@ -41,6 +44,34 @@ def date_from_url(url: str | None) -> str | None:
         return None
 
 
+def given_date(item: RawItem) -> tuple[str | None, str | None]:
+    """The publication date the container or the user supplied, as (ISO date, 'given'), if it parses.
+
+    A hint that does not parse is dropped (the page's own date is then tried), never kept as a label
+    without a value.
+    """
+    value = iso_date(item.published)
+    return (value, "given") if value else (None, None)
+
+
+def page_canonical(page_url: str | None, item_url: str | None) -> str | None:
+    """The page's self-declared URL (rel=canonical, og:url), when it can be trusted to name this article.
+
+    Some sites point rel=canonical at their home page or another host; taking that as the article's
+    identity would merge different articles into one id.
+    """
+    if not page_url:
+        return None
+    page, item = urlsplit(page_url), urlsplit(item_url) if item_url else None
+    if page.path in ("", "/"):
+        return None
+    if item is not None and item.hostname and page.hostname:
+        same_site = page.hostname.removeprefix("www.") == item.hostname.removeprefix("www.")
+        if not same_site:
+            return None
+    return page_url
+
+
 def iso_date(value: str | None) -> str | None:
     """Keep an ISO date/datetime string as given if it parses, else None (never a guessed default)."""
     if not value:
@@ -52,12 +83,20 @@ def iso_date(value: str | None) -> str | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
     except ValueError:
         pass
+    # A written-out date ("March 7, 2023", "7 Mar 2023") must state its year: "yesterday" or
+    # "Monday" would be resolved against the machine's clock, which is inventing a date.
+    if not re.search(r"\b(1[89]|2\d)\d\d\b", value):
+        return None
     import dateparser
 
     parsed = dateparser.parse(
         value,
         languages=["en"],
-        settings={"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False},
+        settings={
+            "PARSERS": ["absolute-time", "custom-formats", "timestamp"],
+            "REQUIRE_PARTS": ["day", "month", "year"],
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
     )
     return parsed.date().isoformat() if parsed else None
 

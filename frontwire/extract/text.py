@@ -10,7 +10,7 @@ from importlib import resources as importlib_resources
 from typing import Any
 
 from frontwire.errors import EmptyInput, ExtractError, ResourceError, UnsupportedFormat
-from frontwire.extract.metadata import iso_date
+from frontwire.extract.metadata import given_date, iso_date
 from frontwire.model import Article, Boilerplate, RawItem, document_id, sha256_hex
 from frontwire.resources import Resources
 
@@ -839,10 +839,8 @@ def extract_text(item: RawItem, resources: Resources) -> Article:
     body = cleaned.body.strip()
     if not _WORD.search(body):
         raise ExtractError(f"{item.source}: no article text left after removing page chrome")
-    if item.published:
-        published: str | None = iso_date(item.published)
-        published_source: str | None = item.published_source or "given"
-    else:
+    published, published_source = given_date(item)
+    if not published:
         published, published_source = cleaned.published, "text" if cleaned.published else None
     from frontwire.extract.metadata import canonical_url
 

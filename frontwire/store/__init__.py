@@ -4,20 +4,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from frontwire.errors import ConfigError
+from frontwire.errors import ConfigError, StoreError
 from frontwire.store.base import AddResult, Row, Store
 
 __all__ = ["AddResult", "Row", "Store", "open_store"]
 
 
-def open_store(target: str | Path) -> Store:
-    """Open (creating and migrating as needed) the store at a SQLite path or database URL."""
+def open_store(target: str | Path, create: bool = True) -> Store:
+    """Open the store at a SQLite path or database URL, creating and migrating it when ``create``.
+
+    Query commands open with ``create=False`` so that a mistyped path is an error, not a new empty store.
+    """
     text = str(target)
     if text.startswith(("postgresql://", "postgres://")):
         # The shared PostgreSQL backend belongs to the serving/scale work (DESIGN section 5).
         raise ConfigError("the PostgreSQL store is not available in this version; use a SQLite path")
     from frontwire.store.sqlite import SQLiteStore
 
-    if text != ":memory:":
-        Path(text).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteStore(Path(text).expanduser() if text != ":memory:" else text)
+    if text == ":memory:":
+        return SQLiteStore(text)
+    path = Path(text).expanduser()
+    if not path.exists() and not create:
+        raise StoreError(f"no store at {path}: run `frontwire run ...` first, or pass --db PATH")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store folder {path.parent}: {exc}") from exc
+    return SQLiteStore(path)

@@ -17,13 +17,18 @@ class AddResult:
 
     stored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)  # same id, new version replaced the old one
 
 
 class Store(Protocol):
     """Persistent, queryable record of documents and everything extracted from them."""
 
-    def add_documents(self, documents: Iterable[Document]) -> AddResult:
-        """Store documents and their extractions; idempotent by document id."""
+    def add_documents(self, documents: Iterable[Document], replace: bool = False) -> AddResult:
+        """Store documents and their extractions; idempotent by document id.
+
+        A document whose id is stored with the same text is a duplicate (nothing written); with other
+        text (an updated page), or with ``replace``, the new version replaces the stored one.
+        """
         ...
 
     def has_raw(self, raw_sha256: str) -> str | None:
@@ -32,6 +37,10 @@ class Store(Protocol):
 
     def record_skip(self, source: str, reason: str, message: str | None) -> None:
         """Remember an input that produced no document, and why."""
+        ...
+
+    def find_ids(self, prefix: str, limit: int = 2) -> list[str]:
+        """Document ids starting with ``prefix``."""
         ...
 
     def get(self, doc_id: str) -> Document:

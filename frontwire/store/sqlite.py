@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -57,12 +58,23 @@ class SQLiteStore:
             raise
 
     # -- writes ------------------------------------------------------------------------------
-    def add_documents(self, documents: Iterable[Document]) -> AddResult:
+    def add_documents(self, documents: Iterable[Document], replace: bool = False) -> AddResult:
         result = AddResult()
         with self._transaction() as db:
+            # The replaced row's id comes back in the same transaction: check references at commit.
+            db.execute("PRAGMA defer_foreign_keys = ON")
             for doc in documents:
-                if db.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
-                    result.duplicates.append(doc.id)
+                row = db.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()
+                if row is not None:
+                    same_text = row[0] == sha256_hex(normalise_text_for_id(doc.article.text))
+                    if same_text and not replace:
+                        result.duplicates.append(doc.id)
+                        continue
+                    # A changed page under the same canonical URL (an updated article, a live page),
+                    # or an explicit reprocess: the new version replaces the old one and its extractions.
+                    db.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
+                    self._insert(db, doc)
+                    result.updated.append(doc.id)
                     continue
                 self._insert(db, doc)
                 result.stored.append(doc.id)
@@ -74,7 +86,8 @@ class SQLiteStore:
         if art.duplicate_of is None:
             # Same body under another id (re-publication, URL variant): keep it, point at the first one.
             first = db.execute(
-                "SELECT id FROM documents WHERE text_sha256 = ? AND duplicate_of IS NULL LIMIT 1", (text_sha,)
+                "SELECT id FROM documents WHERE text_sha256 = ? AND duplicate_of IS NULL AND id != ? LIMIT 1",
+                (text_sha, art.id),
             ).fetchone()
             if first:
                 art.duplicate_of = first[0]
@@ -319,21 +332,33 @@ class SQLiteStore:
             )
         )
 
+    _SEARCH = (
+        "SELECT d.id, d.title, d.published, d.outlet,"
+        " snippet(documents_fts, 1, '[', ']', ' … ', 12) AS snippet, bm25(documents_fts) AS rank"
+        " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
+        " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?"
+    )
+
     def search(self, query: str, limit: int = 20) -> list[Row]:
         try:
-            return _rows(
-                self.db.execute(
-                    "SELECT d.id, d.title, d.published, d.outlet,"
-                    " snippet(documents_fts, 1, '[', ']', ' … ', 12) AS snippet, bm25(documents_fts) AS rank"
-                    " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
-                    " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
-                    (query, limit),
-                )
-            )
-        except sqlite3.OperationalError:
-            # Not valid FTS5 syntax (stray quote, operator): search the words as a phrase instead.
-            phrase = '"' + query.replace('"', '""') + '"'
-            return self.search(phrase, limit) if phrase != query else []
+            return _rows(self.db.execute(self._SEARCH, (query, limit)))
+        except sqlite3.OperationalError as exc:
+            # A busy or broken database is an error; anything else here is FTS5 query syntax.
+            if any(word in str(exc) for word in ("locked", "disk", "readonly", "no such table", "malformed")):
+                raise StoreError(f"search failed: {exc}") from exc
+        # Not valid FTS5 syntax (stray quote, dangling operator): search all the words instead.
+        words = [w for w in re.findall(r"\w+", query) if w not in ("AND", "OR", "NOT", "NEAR")]
+        if not words:
+            return []
+        return _rows(self.db.execute(self._SEARCH, (" ".join(f'"{w}"' for w in words), limit)))
+
+    def find_ids(self, prefix: str, limit: int = 2) -> list[str]:
+        """Document ids that start with ``prefix`` (to accept short ids on the command line)."""
+        pattern = prefix.replace("%", "").replace("_", "") + "%"
+        return [
+            r[0]
+            for r in self.db.execute("SELECT id FROM documents WHERE id LIKE ? LIMIT ?", (pattern, limit))
+        ]
 
     def skips(self, limit: int = 100) -> list[Row]:
         return _rows(

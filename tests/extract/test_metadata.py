@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
 from trafilatura.utils import load_html
 
 from frontwire.extract.metadata import (
     PageMeta,
+    given_date,
+    iso_date,
     jsonld_date,
+    page_canonical,
     page_metadata,
     read_byline,
     read_json_ld,
     read_meta_tags,
 )
+from frontwire.model import RawItem
 from tests.conftest import TEST_DATA
 
 _BODY = "<p>" + "Shelling hit the station in the morning, officials said. " * 12 + "</p>"
@@ -135,3 +140,44 @@ def test_metadata_fixture_page() -> None:
     assert meta.title == "Shelling hits Kramatorsk rail station"
     assert meta.author == "Olena Test"
     assert meta.section == "Europe"
+
+
+@pytest.mark.parametrize("value", ["yesterday", "3 days ago", "Monday", "today", "notadate", "2023"])
+def test_metadata_iso_date_never_resolves_against_the_clock(value: str) -> None:
+    assert iso_date(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [("March 7, 2023", "2023-03-07"), ("7 Mar 2023", "2023-03-07"), ("2023-03-07", "2023-03-07")],
+)
+def test_metadata_iso_date_reads_stated_dates(value: str, want: str) -> None:
+    assert iso_date(value) == want
+
+
+def test_metadata_given_date_drops_unparseable_hints() -> None:
+    assert given_date(RawItem(source="x", data=b"", kind="text", published="soon")) == (None, None)
+    hint = RawItem(source="x", data=b"", kind="text", published="2023-03-07", published_source="feed")
+    assert given_date(hint) == ("2023-03-07", "given")
+
+
+@pytest.mark.parametrize(
+    ("page", "item", "want"),
+    [
+        (
+            "https://news.example.org/a/story",
+            "https://www.news.example.org/a/story?x=1",
+            "https://news.example.org/a/story",
+        ),
+        (
+            "https://news.example.org/",
+            "https://news.example.org/a/story",
+            None,
+        ),  # home page: not this article
+        ("https://other.example.com/a/story", "https://news.example.org/a/story", None),  # another site
+        ("https://news.example.org/a/story", None, "https://news.example.org/a/story"),
+        (None, "https://news.example.org/a/story", None),
+    ],
+)
+def test_metadata_page_canonical_is_trusted_only_for_this_article(page, item, want) -> None:  # type: ignore[no-untyped-def]
+    assert page_canonical(page, item) == want

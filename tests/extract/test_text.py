@@ -175,7 +175,8 @@ def test_text_item_hints_win_over_text(res: Resources) -> None:
         item(DUMP.encode("utf-8"), title="Given title", published="2023-04-09", published_source="feed"), res
     )
     assert art.title == "Given title"
-    assert (art.published, art.published_source) == ("2023-04-09", "feed")
+    # DESIGN section 3: a date the container supplied is 'given', whichever container it was.
+    assert (art.published, art.published_source) == ("2023-04-09", "given")
     given = extract_text(item(DUMP.encode("utf-8"), published="2023-04-10"), res)
     assert given.published_source == "given"
 

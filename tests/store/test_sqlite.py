@@ -180,3 +180,48 @@ def test_sqlite_failed_batch_stores_nothing(store) -> None:  # type: ignore[no-u
     with pytest.raises(StoreError):
         store.add_documents([make_doc("d8", raw="r8"), bad])
     assert store.counts()["documents"] == 0
+
+
+def test_sqlite_dangling_operator_searches_the_words(store) -> None:  # type: ignore[no-untyped-def]
+    store.add_documents([make_doc()])
+    assert [h["id"] for h in store.search("Bakhmut OR")] == ["d1"]
+    assert [h["id"] for h in store.search("kyrylenko AND")] == ["d1"]
+
+
+def test_sqlite_changed_page_under_same_id_replaces_the_old_version(store) -> None:  # type: ignore[no-untyped-def]
+    store.add_documents([make_doc()])
+    store.add_documents([make_doc("d2", text=TEXT + " ", raw="r2")])  # re-publication of d1's text
+    new_text = "Kyrylenko said Bakhmut held through the night."
+    updated = make_doc(text=new_text, raw="r1b")
+    updated.claims = []
+    result = store.add_documents([updated])
+    assert result.updated == ["d1"] and result.stored == [] and result.duplicates == []
+    assert store.get("d1").text == new_text
+    assert store.counts()["documents"] == 2
+    # d1's old extractions went with its old version; d2's stay.
+    assert store.query_claims(doc_id="d1") == [] and len(store.query_claims(doc_id="d2")) == 1
+    assert store.search("night")[0]["id"] == "d1" and store.search("fire")[0]["id"] == "d2"
+
+
+def test_sqlite_replace_reprocesses_same_text(store) -> None:  # type: ignore[no-untyped-def]
+    store.add_documents([make_doc()])
+    again = make_doc()
+    again.article.published = "2023-03-08"
+    result = store.add_documents([again], replace=True)
+    assert result.updated == ["d1"]
+    assert store.get("d1").article.published == "2023-03-08"
+
+
+def test_sqlite_find_ids_by_prefix(store) -> None:  # type: ignore[no-untyped-def]
+    store.add_documents([make_doc("abc1"), make_doc("abd2", raw="r2")])
+    assert store.find_ids("abc") == ["abc1"]
+    assert sorted(store.find_ids("ab")) == ["abc1", "abd2"]
+    assert store.find_ids("a%") == store.find_ids("a")  # LIKE wildcards in input are not patterns
+
+
+def test_sqlite_query_open_does_not_create(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from frontwire.errors import StoreError
+
+    with pytest.raises(StoreError, match="no store at"):
+        open_store(tmp_path / "typo.db", create=False)
+    assert not (tmp_path / "typo.db").exists()
