@@ -7,6 +7,7 @@ from lxml import etree
 
 from frontwire.errors import EmptyInput, ExtractError, UnsupportedFormat
 from frontwire.extract.metadata import canonical_url, date_from_url, given_date, page_canonical, page_metadata
+from frontwire.ingest.sniff import looks_binary
 from frontwire.model import Article, RawItem, document_id, sha256_hex
 from frontwire.resources import Resources
 
@@ -15,22 +16,6 @@ EXTRACTOR = "extract.trafilatura/1"
 # htmldate's extensive search guesses dates from related-article links and copyright lines
 # (notes/dependencies.md section 3): we accept only dates the page states about itself.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
-
-
-# control characters that do not occur in text (tab, newlines, form feed and escape do)
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
-
-
-def looks_binary(data: bytes) -> bool:
-    """True for bytes that are not text: NUL bytes or many control characters in the first 4 kB."""
-    head = data[:4096]
-    if not head:
-        return False
-    if b"\x00" in head:
-        # UTF-16 text has NULs too; a BOM says it is text.
-        return not head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    return controls / len(head) > 0.05
 
 
 def extract_html(item: RawItem, resources: Resources) -> Article:

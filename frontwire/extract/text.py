@@ -808,22 +808,14 @@ def clean_article(text: str, rules: TextRules, max_chars: int | None = None) -> 
 
 
 def decode_text(data: bytes, source: str) -> str:
-    """Bytes of a text dump -> str: UTF-8, else charset detection; binary junk is refused."""
-    from frontwire.extract.html import looks_binary
+    """Bytes of a text dump -> str (BOM, UTF-8, mixed UTF-8, detected charset); binary junk is refused."""
+    from frontwire.ingest.sniff import decode_bytes, looks_binary
 
     if not data.strip():
         raise EmptyInput(f"{source}: empty input")
     if looks_binary(data):
         raise UnsupportedFormat(f"{source}: binary content, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None:
-            raise UnsupportedFormat(f"{source}: not decodable as text") from None
-        text = str(best)
+    text = decode_bytes(data)
     if not text.strip():
         raise EmptyInput(f"{source}: whitespace only")
     return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from typing import Literal
@@ -74,8 +75,24 @@ def head_text(head: bytes) -> str:
     return text.lstrip("\ufeff")
 
 
+def _legacy_byte(err: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler: read each byte that is not UTF-8 as Windows-1252 (the usual culprit)."""
+    assert isinstance(err, UnicodeDecodeError)
+    return err.object[err.start : err.end].decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error("frontwire-cp1252", _legacy_byte)
+
+# A well-formed multi-byte UTF-8 sequence: text containing one is UTF-8, whatever else crept in.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def decode_bytes(data: bytes) -> str:
-    """Decode text whose encoding nobody declared: BOM, else UTF-8, else a detected charset, else Latin-1."""
+    """Decode text whose encoding nobody declared: BOM, else UTF-8, else a detected charset, else Latin-1.
+
+    Mixed text (UTF-8 with stray Windows-1252 bytes pasted in, common in scraped dumps) keeps its
+    UTF-8 and reads only the stray bytes as Windows-1252, instead of mis-decoding the whole text.
+    """
     encoding = bom_encoding(data)
     if encoding:
         return data.decode(encoding, errors="replace").lstrip("\ufeff")
@@ -83,12 +100,18 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if _UTF8_MULTIBYTE.search(data):
+        return data.decode("utf-8", errors="frontwire-cp1252")
     import charset_normalizer
 
     best = charset_normalizer.from_bytes(data).best()
     if best is not None:
         return str(best)
     return data.decode("latin-1")  # every byte maps to a character: the last resort never fails
+
+
+# Control bytes that do not occur in text (tab, newlines, form feed and escape do).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
 def binary_signature(head: bytes) -> bool:
@@ -107,7 +130,7 @@ def looks_binary(head: bytes) -> bool:
     sample = head[:8192]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.05
 
 

@@ -6,8 +6,9 @@ import pytest
 
 from frontwire.config import Settings
 from frontwire.errors import EmptyInput, ExtractError, UnsupportedFormat
-from frontwire.extract.html import extract_html, looks_binary
+from frontwire.extract.html import extract_html
 from frontwire.extract.metadata import canonical_url, date_from_url
+from frontwire.ingest.sniff import looks_binary
 from frontwire.model import RawItem
 from frontwire.resources import Resources
 from tests.conftest import TEST_DATA

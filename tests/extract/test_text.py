@@ -436,3 +436,15 @@ def test_text_seed_example_page() -> None:
     assert out.outlet == "19FortyFive"
     assert out.section == "The Embassy"
     assert [b.reason for b in out.boilerplate].count("author_bio") == 2
+
+
+def test_text_mixed_encodings_keep_both(res: Resources) -> None:
+    # A UTF-8 dump with one line pasted from a Windows-1252 source: é as the single byte 0xE9.
+    data = (
+        "Residents of Kupiansk said the café near the station was hit on Tuesday.\n\n".encode()
+        + b"The caf\xe9 owner said the r\xe9sum\xe9 of damage would take weeks to complete.\n\n"
+        + b"Officials said the shelling of the town continued through the night, with no injuries.\n"
+    )
+    art = extract_text(item(data), res)
+    assert "the café near the station" in art.text
+    assert "The café owner said the résumé of damage" in art.text
