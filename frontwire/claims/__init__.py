@@ -8,7 +8,7 @@ from typing import Any
 
 from frontwire.claims.lexicon import Lexicon, load_lexicon
 from frontwire.claims.quotes import Quote, find_quotes
-from frontwire.claims.rules import RawClaim, has_marker, phrase_claims, trim, verb_claims
+from frontwire.claims.rules import RawClaim, announced_claims, has_marker, phrase_claims, trim, verb_claims
 from frontwire.claims.speakers import SpeakerResolver
 from frontwire.errors import InputError
 from frontwire.model import Claim, Document, TimeExpression
@@ -30,6 +30,8 @@ _DASH_NAME = re.compile(
 _NAME_WORDS = re.compile(r"[A-Z][\w'’.\-]*(?:[^\S\n]+[A-Z][\w'’.\-]*)+")
 # "Name: statement" at the start of a line (headline and transcript style).
 _COLON_LINE = re.compile(r"^[ \t]*[\"“]?(?P<who>[A-Z][\w.'’\-, ]{0,80}?)[ \t]*:[ \t]+(?P<what>\S.*)$", re.M)
+# A colon at the end of a sentence or before a quotation: the clause before it may announce a statement.
+_ANNOUNCE = re.compile(r":[^\S\n]*(?:$|[\"“‘'«`])", re.M)
 MAX_NAME_WORDS = 4
 MAX_COLON_SOURCE_WORDS = 10
 QUOTE_MARKS = '“”"„«»'
@@ -62,7 +64,9 @@ def _candidates(doc: Any, segments: list[tuple[int, int]], lex: Lexicon) -> list
     """Indices of segments holding a cue candidate (lemma or phrase start); only these get parsed."""
     starts = [s for s, _ in segments]
     first_words = {p.tokens[0] for p in lex.phrases}
-    hits: set[int] = set()
+    # A sentence ending in a colon may announce a statement with any verb ("X made this comment:").
+    text = doc.text
+    hits: set[int] = {i for i, (s, e) in enumerate(segments) if _ANNOUNCE.search(text, s, e)}
     for tok in doc:
         if tok.lemma_.lower() in lex.verbs or tok.lower_ in first_words:
             i = bisect_right(starts, tok.idx) - 1
@@ -380,6 +384,7 @@ def extract(document: Document, resources: Any) -> list[Claim]:
     spans = [segments[i] for i in _candidates(doc, segments, lex)]
     for (s, e), (parsed, off) in zip(spans, _parse_all(resources, doc, text, spans), strict=True):
         found = verb_claims(parsed, off, text, lex) + phrase_claims(parsed, off, text, lex)
+        found += announced_claims(parsed, off, text, lex)
         for r in found:
             r.sent_start, r.sent_end = s, e
         raws.extend(found)

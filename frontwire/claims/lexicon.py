@@ -56,6 +56,9 @@ class Lexicon:
     negation_by_kind: dict[str, str] = field(default_factory=dict)
     cue_deps: frozenset[str] = frozenset()
     cue_adverbs: frozenset[str] = frozenset()
+    announce_openers: frozenset[str] = frozenset()
+    announce_skip_subjects: frozenset[str] = frozenset()
+    realising_heads: frozenset[str] = frozenset()
 
     def stance_of(self, stance: str, negated: bool, kind: str | None = None) -> str:
         """The stance after negation of the cue (policy documented in the data file)."""
@@ -106,6 +109,7 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
             for k, v in data.get("negation_by_kind", {}).items()
         }
         modifiers = data.get("cue_modifiers", {})
+        announce = data.get("announcement", {})
         return Lexicon(
             verbs=verbs,
             phrases=phrases,
@@ -118,6 +122,9 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
             negation_by_kind=by_kind,
             cue_deps=frozenset(str(d) for d in modifiers.get("deps", ())),
             cue_adverbs=frozenset(str(a).lower() for a in modifiers.get("adverbs", ())),
+            announce_openers=frozenset(str(c) for c in announce.get("openers", ())),
+            announce_skip_subjects=frozenset(str(w).lower() for w in announce.get("skip_subjects", ())),
+            realising_heads=frozenset(str(w).lower() for w in data.get("realising_heads", ())),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ResourceError(f"{CUE_FILE} is malformed: {type(exc).__name__}: {exc}") from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -252,7 +253,10 @@ def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
             continue
         if entry.particle and not any(c.dep_ == "prt" and c.lower_ == entry.particle for c in tok.children):
             continue
-        if _unrealised(tok):
+        # "went on to say": an aspectual head realises the infinitive, and PolNeAR's cue starts at the head
+        realised = tok.dep_ in ("xcomp", "advcl") and tok.head.lemma_.lower() in lex.realising_heads
+        carrier = tok.head if realised else None  # the small model hangs 'to say' as xcomp or advcl
+        if _unrealised(tok) and carrier is None:
             continue
         head, cut = _content_token(tok, entry)
         content = _content_span(tok, head, cut, off, text) if head is not None else None
@@ -265,6 +269,8 @@ def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
         if rel is not None:
             antecedent, source = source, _span([rel], off)
         cue_s, cue_e = _cue_extent(tok, lex, off)
+        if carrier is not None and _unrealised(tok):
+            cue_s = _cue_extent(carrier, lex, off)[0]
         if content is not None and content[0] < cue_e and cue_s < content[1]:
             content = None
         if content is None:
@@ -295,6 +301,68 @@ def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
             )
         )
     return out
+
+
+def announced_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
+    """A clause ending with a colon that announces what follows ("Limbaugh added:", "X made this comment:").
+
+    The announcing predicate, from the verb (with its auxiliaries and adverbs) to the colon, is the cue;
+    its subject the source; the content is what follows the colon: the rest of the line or, when the colon
+    ends the line, the next paragraph. A lexicon cue verb keeps its own cue span.
+    """
+    colon = next((t for t in reversed(sent) if t.text == ":"), None)
+    if colon is None or colon.i == 0:
+        return []
+    after = text[off + colon.idx + 1 :]
+    line_end = after.find("\n")
+    rest = after if line_end < 0 else after[:line_end]
+    if rest.strip() and rest.lstrip()[:1] not in lex.announce_openers:
+        return []  # a colon inside the sentence ("the implication is clear: ...") is no announcement
+    verb = sent[colon.i - 1]
+    while verb.head.i != verb.i and verb.pos_ not in CLAUSE_POS:
+        verb = verb.head
+    if verb.pos_ not in CLAUSE_POS or verb.i > colon.i or verb.dep_ not in ("ROOT", "conj"):
+        return []
+    subj = _clause_subject(verb)
+    if subj is None or subj.lower_ in lex.announce_skip_subjects or subj.i > verb.i:
+        return []
+    start = off + colon.idx + 1
+    if rest.strip():
+        content = trim(text, start, start + len(rest))
+    else:
+        para = re.match(r"\s*\n\s*([^\n]+)", after)
+        if para is None:
+            return []
+        content = trim(text, start + para.start(1), start + para.end(1))
+    if content[1] <= content[0]:
+        return []
+    entry = lex.verbs.get(verb.lemma_.lower())
+    cue_s, cue_e = _cue_extent(verb, lex, off)
+    if entry is None:
+        last = sent[colon.i - 1]
+        cue_e = off + last.idx + len(last.text)
+    # the subject phrase ends before the verb (the parser may hang the announced quote on it)
+    source = trim(text, *_span([t for t in subj.subtree if t.i < verb.i], off), chars=PUNCT_EDGE + '“”"')
+    if source[1] <= source[0]:
+        return []
+    return [
+        RawClaim(
+            cue_start=cue_s,
+            cue_end=cue_e,
+            lemma=entry.lemma if entry else verb.lemma_.lower(),
+            stance=entry.stance if entry else "asserted",
+            kind=entry.kind if entry else "speech",
+            content_start=content[0],
+            content_end=content[1],
+            source_start=source[0],
+            source_end=source[1],
+            source_plural=_is_plural(subj),
+            source_head=subj.lower_,
+            negated=any(c.dep_ == "neg" for c in verb.children),
+            confidence=0.6,  # beats a 'Name ... : "quote"' line match, not a cue verb's own claim
+            rule="announced",
+        )
+    ]
 
 
 def _clause_of(tok: Any) -> Any:

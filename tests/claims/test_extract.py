@@ -328,3 +328,77 @@ def test_extract_transcript_surname_colon(resources) -> None:  # type: ignore[no
     c = _by_cue(_run(resources, text), ":")
     assert c.speaker == "PETRENKO" and c.speaker_name == "Olena Petrenko"
     assert c.content == "The shelling stopped at dawn and the children are safe"
+
+
+@pytest.mark.slow
+def test_extract_relative_pronoun_is_the_source(resources) -> None:  # type: ignore[no-untyped-def]
+    # PolNeAR/PARC mark the pronoun as the source; the speaker resolves through its antecedent.
+    text = "Oleksandr Syrskyi, who said that the defence would hold, visited the front on Monday."
+    c = _by_cue(_run(resources, text), "said")
+    assert c.speaker == "who" and c.speaker_name == "Oleksandr Syrskyi"
+    assert c.content == "that the defence would hold"
+
+
+@pytest.mark.slow
+def test_extract_evidence_object_is_content(resources) -> None:  # type: ignore[no-untyped-def]
+    text = "Recent polls show a close contest in the region."
+    c = _by_cue(_run(resources, text), "show")
+    assert c.speaker == "Recent polls" and c.content == "a close contest in the region"
+
+
+@pytest.mark.slow
+def test_extract_dash_name_after_nbsp_and_full_stop(resources) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "“We will rebuild the school.”\u00a0― Hanna Melnyk\u00a0\n"
+        "“The shelling never stops.”― Petro Savchuk.\n"
+    )
+    found = _run(resources, text)
+    assert [(c.cue, c.speaker, c.content, c.direct) for c in found] == [
+        ("―", "Hanna Melnyk", "We will rebuild the school", True),
+        ("―", "Petro Savchuk", "The shelling never stops", True),
+    ]
+
+
+@pytest.mark.slow
+def test_extract_colon_announces_next_paragraph(resources) -> None:  # type: ignore[no-untyped-def]
+    text = "The governor added:\n\nThe convoy reached the city before dawn.\n"
+    (c,) = _run(resources, text)
+    assert c.cue == "added" and c.speaker == "The governor"
+    assert c.content == "The convoy reached the city before dawn" and not c.direct
+
+
+@pytest.mark.slow
+def test_extract_colon_announces_quote_with_any_verb(resources) -> None:  # type: ignore[no-untyped-def]
+    # a verb outside the lexicon: the whole announcing predicate up to the colon is the cue
+    text = 'Zelensky struck back at the critics in a long post: "We are not going anywhere."'
+    (c,) = _run(resources, text)
+    assert c.cue == "struck back at the critics in a long post" and c.speaker == "Zelensky"
+    assert c.content == "We are not going anywhere" and c.direct
+
+
+@pytest.mark.slow
+def test_extract_colon_inside_statement_is_no_announcement(resources) -> None:  # type: ignore[no-untyped-def]
+    # Plain text after the colon on the same line: the colon is part of a sentence, not an attribution.
+    assert _run(resources, "The lesson is clear: the bridge matters.") == []
+
+
+@pytest.mark.slow
+def test_extract_went_on_to_say_is_realised(resources) -> None:  # type: ignore[no-untyped-def]
+    found = _run(resources, "The mayor went on to say that the water supply was restored.")
+    c = _by_cue(found, "went on to say")
+    assert c.speaker == "The mayor" and c.content == "that the water supply was restored"
+    # 'refused to say' stays unrealised: the cue is 'refused', with the infinitive as its content
+    refused = _run(resources, "The mayor refused to say whether the water supply was restored.")
+    assert [c.cue for c in refused] == ["refused"]
+
+
+@pytest.mark.slow
+def test_extract_told_and_asked_take_infinitive_content(resources) -> None:  # type: ignore[no-untyped-def]
+    c = _by_cue(_run(resources, "The general told his officers to evacuate the village."), "told")
+    assert c.speaker == "The general" and c.content == "to evacuate the village"
+
+
+@pytest.mark.slow
+def test_extract_accused_of(resources) -> None:  # type: ignore[no-untyped-def]
+    c = _by_cue(_run(resources, "Kyiv accused Moscow of shelling the power plant."), "accused")
+    assert c.speaker == "Kyiv" and c.content == "shelling the power plant" and c.stance == "hedged"
