@@ -39,6 +39,9 @@ FUZZY_DOC_CUTOFF = (
     88.0  # ratio between two names of one document ("Volodomyr Zelenskyy" ~ "Volodymyr Zelensky")
 )
 FUZZY_MIN_LEN = 5
+# rapidfuzz ratio of a first name to the canonical one ("Volodomyr"~"Volodymyr" 88.9, "Vladamir"~
+# "Vladimir" 87.5; unrelated names of that length score under 60).
+FUZZY_FIRST_NAME_CUTOFF = 75.0
 
 # Types that can be confused with one another when spelling variants are merged.
 FAMILY = {
@@ -342,8 +345,24 @@ def _collect(doc: Any, lexicon: Lexicon, labels: frozenset[str]) -> list[_Raw]:
             raw.start_tok, raw.role_tokens = prev.start_tok, prev.role_tokens
             raw.name = clean_name(doc[raw.start_tok : raw.end_tok].text)
             raws.pop()
+        elif raw.how == "ruler" and raw.label == "PERSON" and _misspelt_first_name(doc, raw):
+            # "Volodomyr Zelenskyy": the ruler knew the surname; the first name beside it is a
+            # variant spelling of the canonical one, so it belongs to the mention.
+            raw.start_tok -= 1
+            raw.name = clean_name(doc[raw.start_tok : raw.end_tok].text)
         raws.append(raw)
     return raws
+
+
+def _misspelt_first_name(doc: Any, raw: _Raw) -> bool:
+    """Whether the token before a one-word ruler surname is a spelling of the canonical first name."""
+    parts = (raw.canonical or "").split()
+    if raw.start_tok == 0 or raw.end_tok - raw.start_tok != 1 or len(parts) < 2:
+        return False
+    tok = doc[raw.start_tok - 1]
+    if tok.ent_type_ or not (tok.is_alpha and tok.is_title) or tok.whitespace_ == "":
+        return False
+    return fuzz.ratio(tok.text, parts[0]) >= FUZZY_FIRST_NAME_CUTOFF
 
 
 def _first_name_of(doc: Any, prev: _Raw, raw: _Raw) -> bool:

@@ -27,7 +27,8 @@ def load_patterns() -> tuple[dict[str, Any], ...]:
     data = importlib_resources.files("frontwire") / "data" / PATTERN_FILE
     patterns: list[dict[str, Any]] = []
     if not data.is_file():
-        return ()
+        # Without it the ruler would silently do nothing: a broken install, not a choice.
+        raise ResourceError(f"frontwire/data/{PATTERN_FILE} is missing: reinstall frontwire")
     for number, line in enumerate(data.read_text(encoding="utf-8").splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):

@@ -240,7 +240,7 @@ class Resolver:
         handler = getattr(self, "_k_" + c.pattern.kind)
         res: Resolution | None = handler(c, c.groups)
         if res is not None and res.interval is not None and res.type in ("DATE", "TIME") and res.anchorable:
-            self.ctx.anchors.append((res.interval, f"previous:{c.text}@{c.start}"))
+            self.ctx.anchors.append((res.interval, f"previous:{c.text}@char{c.start}"))
         return res
 
     # -- explicit calendar dates

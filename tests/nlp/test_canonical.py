@@ -164,3 +164,19 @@ def test_canonical_seed_example(seed_text: str, resources) -> None:  # type: ign
     assert by_text["Institute for the Study of War"][0].type == "ORG"
     assert by_text["M777"][0].type == "WEAPON"
     assert by_text["T-90M"][0].type == "WEAPON"
+
+
+@pytest.mark.slow
+def test_canonical_misspelt_first_name_joins_the_known_surname(resources) -> None:  # type: ignore[no-untyped-def]
+    from frontwire import nlp
+    from frontwire.model import Article
+
+    text = "Russian President Vladamir Putin spoke. On Monday Putin spoke again."
+    doc = nlp.annotate(Article(id="x", source="t", text=text), resources)
+    people = [(m.text, m.name, m.role) for m in doc.mentions if m.type == "PERSON"]
+    # The misspelt first name is part of the mention (so the role before it is found), and the
+    # bare surname later is the same entity; "Monday" is not taken for a first name.
+    assert people == [
+        ("Vladamir Putin", "Vladimir Putin", "Russian President"),
+        ("Putin", "Vladimir Putin", None),
+    ]

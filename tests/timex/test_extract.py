@@ -69,7 +69,7 @@ def test_extract_anaphora_chain(lex) -> None:  # type: ignore[no-untyped-def]
     t = _times(text, lex)
     assert t["February 22"].value == "2023-02-22/2023-02-22"
     assert t["the following day"].value == "2023-02-23/2023-02-23"
-    assert t["the following day"].anchor == f"previous:February 22@{text.index('February 22')}"
+    assert t["the following day"].anchor == f"previous:February 22@char{text.index('February 22')}"
     # "two days later" moves on from the latest date, 23 February
     assert t["Two days later"].value == "2023-02-25/2023-02-25"
 
@@ -200,7 +200,7 @@ def test_extract_seed_page(resources, seed_text: str) -> None:  # type: ignore[n
     assert by_text["Sunday"][0].value == "2023-03-05/2023-03-05"
     assert by_text["February 22"][0].value == "2023-02-22/2023-02-22"
     assert by_text["the following day"][0].value == "2023-02-23/2023-02-23"
-    assert by_text["the following day"][0].anchor.startswith("previous:February 22@")
+    assert by_text["the following day"][0].anchor.startswith("previous:February 22@char")
     assert all(t.type == "DURATION" and t.value in (None, "PXM") for t in by_text["months"])
     assert by_text["every day"][0].type == "SET"
     assert all(t.timex3 == "PRESENT_REF" and t.value is None for t in by_text["today"])
