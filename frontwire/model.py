@@ -114,9 +114,9 @@ class TimeExpression:
     type: str  # 'DATE' | 'TIME' | 'DURATION' | 'SET'
     value: str | None  # ISO interval 'YYYY-MM-DD/YYYY-MM-DD' for dates; ISO duration 'P6M' for durations
     precision: str | None  # 'day' | 'days' | 'week' | 'month' | 'year' | ... ; None when unresolved
-    anchor: str | None = (
-        None  # what it was resolved against: 'published:2023-03-07', 'previous:February 22@char1971' (text and offset of the anchoring expression)
-    )
+    # What it was resolved against: 'published:2023-03-07', or 'previous:February 22@char1971'
+    # (the text and character offset of the expression that anchored it).
+    anchor: str | None = None
     timex3: str | None = None  # the TIMEX3-style value ('2023-03-06', '2023-W10', 'P6M', 'PAST_REF')
     extractor: str = "timex.rules/1"
     confidence: float = 0.8
