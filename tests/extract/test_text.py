@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from frontwire.config import Settings
@@ -11,7 +9,7 @@ from frontwire.errors import EmptyInput, ExtractError, UnsupportedFormat
 from frontwire.extract.text import CleanText, clean_article, clean_text, extract_text, load_rules
 from frontwire.model import RawItem
 from frontwire.resources import Resources
-from tests.conftest import EXAMPLES, TEST_DATA
+from tests.conftest import EXAMPLES, TEST_DATA, shared_eval
 
 DUMP = (TEST_DATA / "extract" / "page_dump.txt").read_text(encoding="utf-8")
 
@@ -249,7 +247,7 @@ def test_text_article_mode_on_benchmark_bodies() -> None:
     import re
     from collections import Counter
 
-    path = Path("/work/shared/eval/article-extraction-benchmark/items.jsonl")
+    path = shared_eval("article-extraction-benchmark") / "items.jsonl"
     if not path.exists():
         pytest.skip("evaluation data not present")
     rules = load_rules()
@@ -423,12 +421,22 @@ def test_text_seed_example_page() -> None:
         "The Embassy",
     ):
         assert chrome not in body
-    # Every article line (everything but the chrome above, title and section) is in the body.
-    chrome_lines = {b.text for b in out.boilerplate}
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not any(line in c for c in chrome_lines):
-            assert line in body
+    # The article, read off the page by hand: every non-empty line after the photo credit and before
+    # the first "MORE:" teaser (16 lines, subheadings included), in order, and nothing else.
+    lines = [line.strip() for line in text.splitlines()]
+    first = next(i for i, line in enumerate(lines) if "Image Credit" in line) + 1
+    last = next(i for i, line in enumerate(lines) if line.startswith("MORE:"))
+    article = [line for line in lines[first:last] if line]
+    assert len(article) == 16
+    assert [line.strip() for line in body.splitlines() if line.strip()] == article
+    # The chrome, in page order, each with its reason (adjacent teasers make one block).
+    assert [b.reason for b in out.boilerplate] == [
+        "social", "navigation", "section", "title", "image_credit",
+        "teaser", "author_bio", "byline", "author_bio", "advertisement",
+    ]  # fmt: skip
+    assert sum(b.text.count("MORE:") for b in out.boilerplate) == 3
+    for b in out.boilerplate:
+        assert text[b.start : b.end] == b.text  # offsets into the input
     for kept in ("What is Ukraine’s Bakhmut Strategy?", "Wagner Chief Doesn’t Believe Russia Is Sending"):
         assert kept in body
     assert out.title == "Bakhmut: Ukraine Seems Determined To Make Sure Russia Won’t Win"

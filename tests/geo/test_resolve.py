@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,9 @@ from frontwire.config import Settings
 from frontwire.geo import load_gazetteer
 from frontwire.geo.resolve import extract
 from frontwire.model import Article, Document, Mention
+from tests.conftest import EXAMPLES
 
-SEED = Path("/work/shared/examples/19fortyfive-bakhmut.txt")
+SEED = EXAMPLES / "19fortyfive-bakhmut.txt"
 
 
 @pytest.fixture(scope="module")
