@@ -32,6 +32,9 @@ class Settings:
     user_agent: str = "frontwire/0.1 (+https://github.com/frontwire)"
     # Extra gazetteer CSV files supplied by the user (same columns as data/places_supplement.csv).
     gazetteers: tuple[str, ...] = field(default_factory=tuple)
+    # Folder for derived caches (the GeoNames tables, ~20 MB, rebuilt in ~5 s when absent);
+    # None = the user cache folder (XDG_CACHE_HOME or ~/.cache)/frontwire; "" = no cache.
+    cache_dir: str | None = None
     # Worker processes for `run` (1 = in-process).
     workers: int = 1
 

