@@ -27,7 +27,7 @@ def extract_html(item: RawItem, resources: Resources) -> Article:
         raise UnsupportedFormat(f"{item.source}: binary content, not HTML")
     tree = trafilatura.utils.load_html(data)
     if tree is None:
-        raise ExtractError(f"{item.source}: HTML could not be parsed")
+        raise ExtractError(f"{item.source}: no article text (the markup holds no parsable page)")
     # Metadata first: the body extraction prunes the tree. page_metadata reads <meta>/JSON-LD and runs
     # the heavier searches only for missing fields, which is cheaper than trafilatura's with_metadata.
     meta = page_metadata(tree, item.url, _DATE_PARAMS)

@@ -68,7 +68,7 @@ def item_from_object(obj: dict[str, Any], source: str, ctx: Context) -> RawItem:
         item = fetch_page(url, source, ctx)
     else:
         fields = ", ".join(sorted(str(k) for k in obj)) or "none"
-        hint = " (use follow to fetch its url)" if url else ""
+        hint = " (run with --follow to fetch its url)" if url else ""
         raise EmptyInput(f"{source}: no 'text' or 'html' in the record (fields: {fields}){hint}")
     item.title = hints["title"]
     item.author = hints["author"]

@@ -97,7 +97,7 @@ def iter_warc(path: Path, source: str, ctx: Context) -> Entries:
             yield skip(
                 source,
                 MalformedContainer(
-                    f"{source}: unreadable after record {read} ({type(exc).__name__}: {exc}); "
+                    f"{source}: truncated or malformed WARC after record {read} ({type(exc).__name__}); "
                     f"{read} records read before it"
                 ),
             )
