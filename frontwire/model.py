@@ -48,7 +48,11 @@ class RawItem:
 
 @dataclass(slots=True)
 class Boilerplate:
-    """A span removed from the input text, with the rule that removed it."""
+    """A span removed from the input text, with the rule that removed it.
+
+    Offsets index the input text (a plain-text dump). HTML has no text offsets to give: there the
+    list only records a ``truncated`` tail, whose offsets index the extracted body before the cut.
+    """
 
     start: int
     end: int
