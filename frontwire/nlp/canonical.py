@@ -345,24 +345,34 @@ def _collect(doc: Any, lexicon: Lexicon, labels: frozenset[str]) -> list[_Raw]:
             raw.start_tok, raw.role_tokens = prev.start_tok, prev.role_tokens
             raw.name = clean_name(doc[raw.start_tok : raw.end_tok].text)
             raws.pop()
-        elif raw.how == "ruler" and raw.label == "PERSON" and _misspelt_first_name(doc, raw):
-            # "Volodomyr Zelenskyy": the ruler knew the surname; the first name beside it is a
-            # variant spelling of the canonical one, so it belongs to the mention.
+        elif (
+            raw.how == "ruler" and raw.label == "PERSON" and (first := _first_name_before(doc, raw, lexicon))
+        ):
             raw.start_tok -= 1
             raw.name = clean_name(doc[raw.start_tok : raw.end_tok].text)
+            if first == "other":
+                # "Ivanka Trump": the surname is known, the first name is another person's.
+                raw.canonical, raw.canonical_type, raw.how = None, None, "spacy"
         raws.append(raw)
     return raws
 
 
-def _misspelt_first_name(doc: Any, raw: _Raw) -> bool:
-    """Whether the token before a one-word ruler surname is a spelling of the canonical first name."""
+def _first_name_before(doc: Any, raw: _Raw, lexicon: Lexicon) -> str | None:
+    """What the token before a one-word ruler surname is: a spelling of the canonical first name
+    ('same': "Volodomyr Zelenskyy"), another person's first name ('other': "Ivanka Trump"), or
+    not a first name at all (None: "President Trump", "On Monday Trump", "When Trump").
+    """
     parts = (raw.canonical or "").split()
     if raw.start_tok == 0 or raw.end_tok - raw.start_tok != 1 or len(parts) < 2:
-        return False
+        return None
     tok = doc[raw.start_tok - 1]
-    if tok.ent_type_ or not (tok.is_alpha and tok.is_title) or tok.whitespace_ == "":
-        return False
-    return fuzz.ratio(tok.text, parts[0]) >= FUZZY_FIRST_NAME_CUTOFF
+    if tok.ent_type_ not in ("", "PERSON") or not (tok.is_alpha and tok.is_title) or tok.whitespace_ == "":
+        return None
+    if fuzz.ratio(tok.text, parts[0]) >= FUZZY_FIRST_NAME_CUTOFF:
+        return "same"
+    if tok.pos_ == "PROPN" and not _is_title_word(tok, lexicon.roles):
+        return "other"
+    return None
 
 
 def _first_name_of(doc: Any, prev: _Raw, raw: _Raw) -> bool:

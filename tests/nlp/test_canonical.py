@@ -180,3 +180,15 @@ def test_canonical_misspelt_first_name_joins_the_known_surname(resources) -> Non
         ("Vladamir Putin", "Vladimir Putin", "Russian President"),
         ("Putin", "Vladimir Putin", None),
     ]
+
+
+@pytest.mark.slow
+def test_canonical_other_first_name_is_another_person(resources) -> None:  # type: ignore[no-untyped-def]
+    from frontwire import nlp
+    from frontwire.model import Article
+
+    text = "Ivanka Trump said she would attend. President Trump spoke later."
+    doc = nlp.annotate(Article(id="x", source="t", text=text), resources)
+    people = [(m.text, m.name, m.role) for m in doc.mentions if m.type == "PERSON"]
+    # A known surname after another first name is not the known person; a title before it is a role.
+    assert people == [("Ivanka Trump", "Ivanka Trump", None), ("Trump", "Donald Trump", "President")]
