@@ -197,13 +197,25 @@ def _content_span(cue: Any, head: Any, cut: Any | None, off: int, text: str) -> 
         for c in cue.children:
             if c.i <= last or c.is_punct:
                 continue
-            if c.dep_ not in CONTENT_TAIL_DEPS or c.left_edge.i > last + 2:
+            # At most one word between them; closing quotes and commas don't count.
+            gap = sum(1 for t in cue.doc[last + 1 : c.left_edge.i] if not t.is_punct)
+            if gap > 1 or (c.dep_ not in CONTENT_TAIL_DEPS and not _absolute_with(c)):
                 break
             last = c.right_edge.i
     if last == head.right_edge.i:
         return span
     start, end = trim(text, span[0], off + cue.doc[last].idx + len(cue.doc[last].text))
     return (start, end) if end > start else span
+
+
+def _absolute_with(tok: Any) -> bool:
+    """A "with" absolute clause ("..., with more troops being sent in every day"): it continues the
+    content it follows, unlike a manner phrase of the cue ("said with a smile"), which has no verb."""
+    if tok.dep_ != "prep" or tok.lower_ != "with":
+        return False
+    # The participle may hang as acl of the noun or as pcomp of "with"; "with growing concern" (amod) is
+    # still a manner phrase.
+    return any(t.dep_ in ("acl", "relcl", "pcomp") and t.tag_ in ("VBG", "VBN") for t in tok.subtree)
 
 
 # Verbs whose object takes a complement that is part of what was said ("called X a Y", "labeled X as Y").

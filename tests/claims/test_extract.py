@@ -402,3 +402,17 @@ def test_extract_told_and_asked_take_infinitive_content(resources) -> None:  # t
 def test_extract_accused_of(resources) -> None:  # type: ignore[no-untyped-def]
     c = _by_cue(_run(resources, "Kyiv accused Moscow of shelling the power plant."), "accused")
     assert c.speaker == "Kyiv" and c.content == "shelling the power plant" and c.stance == "hedged"
+
+
+@pytest.mark.slow
+def test_extract_with_absolute_clause_continues_the_content(resources) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The mayor noted how shells keep falling on the city “every night,” with more people being "
+        "evacuated each week. The minister said it with a smile."
+    )
+    found = _run(resources, text)
+    first = found[0]
+    assert first.cue == "noted"
+    assert first.content.endswith("with more people being evacuated each week")
+    # A manner phrase of the cue is not content.
+    assert all("smile" not in c.content for c in found)
