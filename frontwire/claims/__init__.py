@@ -6,6 +6,9 @@ import re
 from bisect import bisect_right
 from typing import Any
 
+import numpy as np
+from spacy.attrs import IDX, LEMMA, LOWER
+
 from frontwire.claims.lexicon import Lexicon, load_lexicon
 from frontwire.claims.quotes import Quote, find_quotes
 from frontwire.claims.rules import RawClaim, announced_claims, has_marker, phrase_claims, trim, verb_claims
@@ -63,16 +66,37 @@ def _segments(doc: Any, text: str) -> list[tuple[int, int]]:
 def _candidates(doc: Any, segments: list[tuple[int, int]], lex: Lexicon) -> list[int]:
     """Indices of segments holding a cue candidate (lemma or phrase start); only these get parsed."""
     starts = [s for s, _ in segments]
-    first_words = {p.tokens[0] for p in lex.phrases}
     # A sentence ending in a colon may announce a statement with any verb ("X made this comment:").
     text = doc.text
     hits: set[int] = {i for i, (s, e) in enumerate(segments) if _ANNOUNCE.search(text, s, e)}
-    for tok in doc:
-        if tok.lemma_.lower() in lex.verbs or tok.lower_ in first_words:
-            i = bisect_right(starts, tok.idx) - 1
-            if i >= 0 and tok.idx < segments[i][1]:
+    # Compare string hashes over whole token columns: no Python Token object per word.
+    lemma_ids, lower_ids = _cue_hashes(doc.vocab.strings, lex)
+    cols = doc.to_array([LEMMA, LOWER, IDX])
+    if len(cols):
+        found = np.isin(cols[:, 0], lemma_ids) | np.isin(cols[:, 1], lower_ids)
+        for idx in cols[found, 2]:
+            i = bisect_right(starts, int(idx)) - 1
+            if i >= 0 and int(idx) < segments[i][1]:
                 hits.add(i)
     return sorted(hits)
+
+
+def _cue_hashes(strings: Any, lex: Lexicon) -> tuple[Any, Any]:
+    """Hash arrays of the cue lemmas and of the first words of phrase cues (cached per lexicon)."""
+    cached = _HASHES.get(id(lex))
+    if cached is None:
+        first_words = {p.tokens[0] for p in lex.phrases}
+        # A lemma keeps the case of a capitalised proper-noun reading ("Officials Say" -> "Say").
+        forms = {f for v in lex.verbs for f in (v, v.capitalize(), v.upper())}
+        cached = (
+            np.array([strings.add(v) for v in forms], dtype="uint64"),
+            np.array([strings.add(w) for w in first_words], dtype="uint64"),
+        )
+        _HASHES[id(lex)] = cached
+    return cached
+
+
+_HASHES: dict[int, tuple[Any, Any]] = {}
 
 
 def _parse_all(resources: Any, doc: Any, text: str, spans: list[tuple[int, int]]) -> list[tuple[Any, int]]:
@@ -84,7 +108,7 @@ def _parse_all(resources: Any, doc: Any, text: str, spans: list[tuple[int, int]]
     costs a fraction of parsing them one by one or of :func:`frontwire.nlp.model.parse_span` (which
     re-runs tok2vec, tagger and lemmatizer).
     """
-    from spacy.attrs import LEMMA, POS, TAG
+    from spacy.attrs import ORTH, POS, SPACY, TAG
     from spacy.tokens import Doc
 
     from frontwire.nlp.model import parse_span
@@ -98,13 +122,18 @@ def _parse_all(resources: Any, doc: Any, text: str, spans: list[tuple[int, int]]
     if fast:
         attrs = [TAG, POS, LEMMA]
         array = doc.to_array(attrs)
+        # Words and spaces from the columns: no Python Token object per word.
+        words_spaces = doc.to_array([ORTH, SPACY])
+        strings = doc.vocab.strings
         for n, (start, end) in enumerate(spans):
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            tokens = list(span)
+            cols = words_spaces[span.start : span.end]
             sdoc = Doc(
-                doc.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens]
+                doc.vocab,
+                words=[strings[int(o)] for o in cols[:, 0]],
+                spaces=cols[:, 1].astype(bool).tolist(),
             )
             sdoc.from_array(attrs, array[span.start : span.end])
             sdoc.tensor = tensor[span.start : span.end]  # type: ignore[index]  # checked not None above
@@ -347,13 +376,22 @@ def _hedged_segments(
     doc: Any, segments: list[tuple[int, int]], quotes: list[Quote], lex: Lexicon
 ) -> set[int]:
     """Segments with a hedge marker outside quotations ("could not be independently verified")."""
-    words: list[list[str]] = [[] for _ in segments]
     starts = [s for s, _ in segments]
-    for tok in doc:
-        i = bisect_right(starts, tok.idx) - 1
-        if i >= 0 and tok.idx < segments[i][1] and _in_quote(tok.idx, quotes) is None:
-            words[i].append(tok.lower_)
-    return {i for i, w in enumerate(words) if has_marker(w, lex.hedge_markers)}
+    # Only segments holding a marker's first word can hold a marker: find them over the token columns.
+    cols = doc.to_array([LOWER, IDX])
+    firsts = np.array([doc.vocab.strings.add(m[0]) for m in lex.hedge_markers], dtype="uint64")
+    maybe = set()
+    for idx in cols[np.isin(cols[:, 0], firsts), 1] if len(cols) else ():
+        i = bisect_right(starts, int(idx)) - 1
+        if i >= 0 and int(idx) < segments[i][1]:
+            maybe.add(i)
+    hedged = set()
+    for i in maybe:
+        span = doc.char_span(*segments[i], alignment_mode="expand")
+        words = [t.lower_ for t in span or () if _in_quote(t.idx, quotes) is None]
+        if has_marker(words, lex.hedge_markers):
+            hedged.add(i)
+    return hedged
 
 
 def _dedupe(raws: list[RawClaim]) -> list[RawClaim]:
