@@ -81,6 +81,16 @@ class SpeakerResolver:
                 return self._full_name(m)
         return None
 
+    def _role_holder(self, org: Mention, pos: int) -> Speaker | None:
+        """The one person of the document whose role names ``org`` (nearest to ``pos`` if several)."""
+        name = org.name.casefold()
+        holders = [m for m in self.mentions if m.type == "PERSON" and m.role and name in m.role.casefold()]
+        people = {m.entity_id for m in holders}
+        if len(people) != 1:
+            return None  # nobody, or several people with roles in it: not a safe guess
+        nearest = min(holders, key=lambda m: abs(m.start - pos))
+        return Speaker(nearest.name, nearest.entity_id)
+
     def resolve(
         self, start: int, end: int, head: str | None, plural: bool, content: tuple[int, int]
     ) -> Speaker:
@@ -99,9 +109,13 @@ class SpeakerResolver:
                 and self.lex.description_heads.get(head) == "PERSON"
                 and head not in best.text.casefold().split()
             )
-            if not role_of_org and (
-                best.type == "PERSON" or not plural or best.text.casefold() == low.removeprefix("the ")
-            ):
+            if role_of_org:
+                # ... but the person who holds that role in it may be named elsewhere in the text
+                # ("Wagner Chief" in a headline; "Yevgeny Prigozhin, the head of ... the Wagner Group").
+                holder = self._role_holder(best, start)
+                if holder is not None:
+                    return holder
+            elif best.type == "PERSON" or not plural or best.text.casefold() == low.removeprefix("the "):
                 return self._full_name(best)
         if not inside and " " not in low and written[:1].isupper():
             # a bare surname the NER missed ("PETRENKO:" in a transcript): the earlier full name

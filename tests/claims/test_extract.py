@@ -416,3 +416,16 @@ def test_extract_with_absolute_clause_continues_the_content(resources) -> None: 
     assert first.content.endswith("with more people being evacuated each week")
     # A manner phrase of the cue is not content.
     assert all("smile" not in c.content for c in found)
+
+
+@pytest.mark.slow
+def test_extract_org_role_speaker_resolves_to_the_role_holder(resources) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "NATO Chief Says Alliance Will Stay United\n\n"
+        "Jens Stoltenberg, the secretary general of NATO, said on Friday that members agreed to send more "
+        "air defence systems."
+    )
+    found = _run(resources, text)
+    headline = next(c for c in found if c.speaker == "NATO Chief")
+    # The headline's "NATO Chief" is the one person whose stated role is in NATO.
+    assert headline.speaker_name == "Jens Stoltenberg"
