@@ -86,8 +86,20 @@ def _print_rows(rows: list[dict[str, Any]], columns: list[str], title: str, as_j
             col, overflow="fold", max_width=70 if col in ("content", "snippet", "title") else None
         )
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*(_cell(c, row.get(c)) for c in columns))
     console.print(table)
+
+
+# Document ids are 64 hex digits; tables show a prefix that `frontwire show` accepts.
+SHORT_ID = 12
+
+
+def _cell(column: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if column in ("id", "doc_id") and isinstance(value, str) and len(value) == 64:
+        return value[:SHORT_ID]
+    return str(value)
 
 
 @app.callback(invoke_without_command=True)
