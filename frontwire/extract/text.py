@@ -17,7 +17,11 @@ from frontwire.resources import Resources
 EXTRACTOR = "extract.text/1"
 
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = tuple(".!?\"”’')»…;:")
+# Full-width stops and closing brackets end Chinese and Japanese sentences.
+_SENTENCE_END = tuple(".!?\"”’')»…;:。！？」』）")
+# Kana and Han ideographs: scripts written without spaces, where ``\w+`` sees a whole sentence as one word.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+CJK_CHARS_PER_WORD = 2  # a Japanese or Chinese word is one to three characters long
 _PAYLOAD = re.compile(r"[:|>»›–—-]\s*\w")
 _QUOTES = re.compile("[’‘“”\u00a0]")
 _QUOTE_MAP = {"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "}
@@ -42,6 +46,7 @@ class TextRules:
     bio_head: re.Pattern[str]  # "<Name> is <Outlet>'s <role>" / "<Name> is a <role>"
     bio_outlet: re.Pattern[str]
     bio_pronoun: re.Pattern[str]
+    bio_about: re.Pattern[str]  # "About <Name>": the heading of an author box
     date_shape: re.Pattern[str]
     copyright_outlet: re.Pattern[str]
     byline_name: re.Pattern[str]
@@ -93,6 +98,7 @@ def load_rules() -> TextRules:
             bio_head=re.compile(head),
             bio_outlet=re.compile(rf"^{bio['subject']} {bio['predicate']} {bio['outlet_role']}"),
             bio_pronoun=re.compile(bio["pronoun_sentence"]),
+            bio_about=re.compile(rf"^(?:{bio['about_heading']}){bio['subject']}$"),
             date_shape=re.compile(data["date_shape"], re.I),
             copyright_outlet=re.compile(data["copyright_outlet"], re.I),
             byline_name=re.compile(data["byline_name"], re.I),
@@ -135,6 +141,17 @@ class _Line:
     reason: str | None = None  # rule verdict (boilerplate category) or None
     score: float = 0.0
     keep: bool = False
+    cjk: int = 0  # characters of a script written without spaces
+    bio: bool = False  # "<Name> is a <role>": an author bio, which closes the article
+
+
+def _count_words(text: str) -> tuple[int, int]:
+    """Words and CJK characters of a line; CJK runs count one word per ``CJK_CHARS_PER_WORD`` characters."""
+    cjk = len(_CJK.findall(text)) if _CJK.search(text) else 0
+    if not cjk:
+        return len(_WORD.findall(text)), 0
+    rest = len(_WORD.findall(_CJK.sub(" ", text)))
+    return rest + -(-cjk // CJK_CHARS_PER_WORD), cjk
 
 
 def _lines(text: str) -> list[_Line]:
@@ -148,10 +165,10 @@ def _lines(text: str) -> list[_Line]:
                 block += 1
             lead = len(content) - len(content.lstrip())
             start = pos + lead
-            words = len(_WORD.findall(stripped))
+            words, cjk = _count_words(stripped)
             plain = _plain(stripped)
             key = " ".join(plain.split()).casefold()
-            out.append(_Line(start, start + len(stripped), stripped, block, words, plain, key))
+            out.append(_Line(start, start + len(stripped), stripped, block, words, plain, key, cjk=cjk))
             blank = False
         else:
             blank = True
@@ -196,10 +213,12 @@ def _score(line: _Line, rules: TextRules) -> float:
         if line.reason == "teaser" and line.words <= 5 and not _PAYLOAD.search(line.text):
             return -200.0
         return -30.0
-    n = len(line.text)
+    # A CJK character carries what two or three Latin letters do.
+    n = len(line.text) + line.cjk
     ends = line.text.endswith(_SENTENCE_END)
     if line.words >= 8 or n >= 60:
-        stop = _stop_ratio(line.text, rules)
+        # No stop-word list reads a CJK sentence; its full stop is the evidence.
+        stop = 1.0 if 2 * line.cjk >= len(line.text) else _stop_ratio(line.text, rules)
         if ends and (stop >= 0.15 or n >= 120):
             return float(n)
         if ends:
@@ -244,7 +263,15 @@ def _rescore_wrapped(lines: list[_Line], rules: TextRules) -> None:
         if j > i:
             unit = lines[i : j + 1]
             joined = " ".join(ln.text for ln in unit)
-            probe = _Line(0, len(joined), joined, unit[0].block, sum(ln.words for ln in unit), _plain(joined))
+            probe = _Line(
+                0,
+                len(joined),
+                joined,
+                unit[0].block,
+                sum(ln.words for ln in unit),
+                _plain(joined),
+                cjk=sum(ln.cjk for ln in unit),
+            )
             total = _score(probe, rules) + (j - i) * LINE_COST
             size = sum(len(ln.text) for ln in unit)
             for ln in unit:
@@ -406,7 +433,7 @@ def _zone(lines: list[_Line]) -> tuple[tuple[int, int] | None, set[int]]:
     return zone, boxes
 
 
-# Lines no bridge crosses: the readers' comments, the page footer, a cookie banner.
+# Lines no bridge crosses: the readers' comments, the page footer, a cookie banner (and author bios).
 _BRIDGE_STOP = frozenset({"comments", "footer", "cookie"})
 BRIDGE_MIN = 150.0  # the least a prose run beyond a gap must be worth
 BRIDGE_MAX_GAP = 80  # lines
@@ -432,7 +459,12 @@ def _bridge(lines: list[_Line], first: int, last: int, boxes: set[int]) -> tuple
         for _ in range(20):
             edge = last if step == 1 else first
             j = edge + step
-            while 0 <= j < n and lines[j].reason not in _BRIDGE_STOP and abs(j - edge) <= BRIDGE_MAX_GAP + 40:
+            while (
+                0 <= j < n
+                and lines[j].reason not in _BRIDGE_STOP
+                and not lines[j].bio
+                and abs(j - edge) <= BRIDGE_MAX_GAP + 40
+            ):
                 j += step
             lo, hi = (edge + 1, j) if step == 1 else (j + 1, edge)
             if hi - lo < 1:
@@ -477,7 +509,7 @@ def _extend(lines: list[_Line], first: int, last: int) -> tuple[int, int]:
         run, best, best_i = 0.0, 0.0, None
         for j in indices:
             line = lines[j]
-            if line.reason in _BARRIERS or line.score <= HARD_BREAK:
+            if line.reason in _BARRIERS or line.score <= HARD_BREAK or line.bio:
                 break
             run += line.score - EXTEND_COST
             if run > best:
@@ -568,6 +600,42 @@ def _name(text: str) -> str | None:
     return text if _NAME.match(text) and len(text.split()) >= 2 else None
 
 
+AUTHOR_BOX_LINES = 3  # paragraphs of an author box under its heading
+
+
+def _mark_author_box(
+    lines: list[_Line], first: int, last: int, reasons: dict[int, str], rules: TextRules
+) -> None:
+    """An "About <Name>" heading over paragraphs that name that person, at the end of the body.
+
+    The heading alone may be a section of the article; it is an author box only when the text under
+    it names the person (first or last name) and no article prose follows the box.
+    """
+    for h in range(last - 1, first - 1, -1):
+        line = lines[h]
+        if h in reasons or line.words > 8:
+            continue
+        m = rules.bio_about.match(line.plain)
+        if m is None:
+            continue
+        names = set(m.group("name").split())
+        box = [h]
+        for j in range(h + 1, min(last + 1, h + 1 + AUTHOR_BOX_LINES)):
+            if j in reasons:
+                continue
+            if names & set(_WORD.findall(lines[j].text)) or rules.bio_pronoun.match(lines[j].plain):
+                box.append(j)
+            else:
+                break
+        if len(box) < 2:
+            continue
+        if any(lines[k].score >= 60 and k not in reasons for k in range(box[-1] + 1, last + 1)):
+            continue  # the article goes on after it
+        for k in box:
+            reasons[k] = "author_bio"
+        return
+
+
 def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> CleanText:
     """Split a text dump into article body and boilerplate, and recover the metadata it states.
 
@@ -586,6 +654,7 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
     _rescore_wrapped(lines, rules)
     _mark_cards(lines, rules)
     for line in lines:
+        line.bio = bool(rules.bio_head.match(line.plain))
         if line.words >= 6:
             key = line.key
             counts[key] = counts.get(key, 0) + 1
@@ -659,6 +728,7 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
     for i in range(last + 1, min(len(lines), last + 30)):
         if lines[i].reason is None and rules.bio_head.match(lines[i].plain):
             mark_bio(i)
+    _mark_author_box(lines, first, last, reasons, rules)
     # A block identical to a bio is a bio wherever it is (printed twice: after the body and in a box).
     bio_keys = {lines[i].key for i, r in reasons.items() if r == "author_bio"}
     if bio_keys:
