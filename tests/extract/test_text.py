@@ -456,3 +456,99 @@ def test_text_mixed_encodings_keep_both(res: Resources) -> None:
     art = extract_text(item(data), res)
     assert "the café near the station" in art.text
     assert "The café owner said the résumé of damage" in art.text
+
+
+# Japanese is written without spaces: a whole sentence is one \w+ run, so words are counted by characters.
+JA_SENTENCES = [
+    "東部の都市の中央駅は土曜日の朝、ストライキで屋根と待合室が壊れてから二か月ぶりに運行を再開しました。",
+    "地元の当局者によると、最初の列車は七時四十分に出発し、約三百人の乗客を乗せていました。",
+    "その多くは家に帰る家族でした。",
+    "作業員たちは冬の間ずっと、ガラスの屋根と暖房設備の交換に取り組んだと鉄道会社は説明しています。",
+    "会社は、北側の線路が安全検査に合格すれば、首都への夜行列車を来週再開すると発表しました。",
+]
+
+
+def test_text_cjk_sentences_are_prose_and_menus_are_not() -> None:
+    menu = "\n\n".join(["ホーム", "ニュース", "地域", "お問い合わせ", "サイトマップ"])
+    related = "\n\n".join(
+        ["関連記事", "別の町の橋が月末まで閉鎖へ", "新しいバス路線の運行開始", "市場の再開日が決定"]
+    )
+    body = "\n\n".join(JA_SENTENCES)
+    text = f"{menu}\n\n中央駅が運行再開\n\n{body}\n\n{related}\n\n© 2023 Example\n"
+    out = clean(text)
+    for sentence in JA_SENTENCES:
+        assert sentence in out.body
+    for chrome in ("ホーム", "サイトマップ", "関連記事", "別の町の橋", "© 2023"):
+        assert chrome not in out.body
+
+
+def test_text_author_bio_ends_the_article_before_story_cards() -> None:
+    # Cards of other stories: kicker, headline, source, tag, summary; sparse, but each with a prose summary.
+    cards = "".join(
+        f"ON THE ROADS\n\nAnother town closes bridge number {n} for repairs\n\nexample.com\n\nTransport\n\n"
+        f"Officials in the other town said on Monday that bridge {n} would be closed for repairs until the "
+        "end of the month, so drivers should take the ring road instead.\n\n"
+        for n in range(6)
+    )
+    bio = "Maria Example is a freelance writer living in Kharkiv"
+    out = clean(f"Home\n\nStation reopens\n\n{BODY}\n\n{bio}\n\n{cards}")
+    assert ARTICLE_SENTENCES[0] in out.body and ARTICLE_SENTENCES[-1] in out.body
+    assert "bridge" not in out.body and bio not in out.body
+    assert out.author == "Maria Example"
+
+
+def test_text_about_name_box_after_the_body_is_a_bio() -> None:
+    box = (
+        "About Maria Example\n\nMaria Example has covered the war in the east since 2014 for radio and "
+        "print, and now writes about railways, logistics and the people who keep them running."
+    )
+    out = clean(f"Station reopens\n\n{BODY}\n\n{box}\n\nSign up\n\n© 2023 Example Front News\n")
+    assert ARTICLE_SENTENCES[-1] in out.body
+    assert "About Maria Example" not in out.body and "Maria Example has covered" not in out.body
+    assert any(b.reason == "author_bio" and "has covered" in b.text for b in out.boilerplate)
+
+
+def test_text_about_heading_inside_the_article_stays() -> None:
+    # "About <Name>" over prose that the article goes on after is a section of the article.
+    section = (
+        "About Kramatorsk Station\n\nKramatorsk Station was built in 1868 and has been rebuilt twice, "
+        "the last time after the fighting of 2014, when its hall served as a shelter."
+    )
+    half = len(ARTICLE_SENTENCES) // 2
+    text = (
+        "Station reopens\n\n"
+        + "\n\n".join(ARTICLE_SENTENCES[:half])
+        + f"\n\n{section}\n\n"
+        + "\n\n".join(ARTICLE_SENTENCES[half:])
+    )
+    body = clean(text).body
+    assert "Kramatorsk Station was built in 1868" in body
+    assert ARTICLE_SENTENCES[0] in body and ARTICLE_SENTENCES[-1] in body
+
+
+def test_text_browser_reprint_and_inbox_notices_are_removed() -> None:
+    browser = "You are using an outdated browser. Please upgrade to a modern browser to see this site."
+    notices = [
+        "This copy is for your personal, non-commercial use only. To order copies for your colleagues or "
+        "clients, contact our reprints desk.",
+        "This document is subject to copyright. No part may be reproduced without the written permission "
+        "of the publisher.",
+        "Want more stories like this? Get the morning briefing delivered straight to your inbox.",
+        "Need more trains? Subscribe to our sister magazine Example Rail Weekly for the latest timetables!",
+    ]
+    half = len(ARTICLE_SENTENCES) // 2
+    text = (
+        f"{browser}\n\nStation reopens\n\n"
+        + "\n\n".join(ARTICLE_SENTENCES[:half])
+        + f"\n\n{notices[0]}\n\n{notices[3]}\n\n"
+        + "\n\n".join(ARTICLE_SENTENCES[half:])
+        + f"\n\n{notices[1]}\n\n{notices[2]}\n"
+    )
+    out = clean(text)
+    for notice in [browser, *notices]:
+        assert notice not in out.body
+    assert ARTICLE_SENTENCES[0] in out.body and ARTICLE_SENTENCES[-1] in out.body
+    assert any(b.reason == "notice" and b.text == browser for b in out.boilerplate)
+    # Already-extracted text loses the browser notice too.
+    light = clean_article(f"{browser}\n\n{BODY}", load_rules())
+    assert light.body == BODY
