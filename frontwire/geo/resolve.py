@@ -53,6 +53,9 @@ _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
+_Group = tuple[str, str | None, str | None]
+
+
 @dataclass
 class _Span:
     start: int
@@ -69,7 +72,7 @@ class _Span:
     candidates: tuple[int, ...] = field(default_factory=tuple)
 
     @property
-    def group(self) -> tuple[str, str | None, str | None]:
+    def group(self) -> _Group:
         return (loose_key(self.query), self.cue, self.container)
 
 
@@ -246,11 +249,11 @@ def _score(
     span: _Span,
     ctx: Counter[str],
     ctx_mentioned: set[str],
-    ctx_admin1: set[str],
+    ctx_admin1: Counter[str],
     anchors: list[tuple[float, float, str]],
     lex: _Lexicon,
     shadowed: set[str],
-    chosen: dict[int, set[tuple[str, str | None, str | None]]] | None = None,
+    chosen: dict[int, set[_Group]] | None = None,
 ) -> float:
     w = lex.weights
     feature = gaz.feature_of(i)
@@ -290,7 +293,7 @@ def _score(
         s += w["context_country"]
         if cc in ctx_mentioned:
             s += w["context_country_mentioned"]
-    if gaz.a1[i] in ctx_admin1:  # for an admin1 itself: it contains other places of the text
+    if ctx_admin1.get(gaz.a1[i], 0) > 0:  # for an admin1 itself: it contains other places of the text
         s += w["context_admin1"]
     if span.container and span.container in (gaz.a1[i], cc):
         s += w["explicit_container"]
@@ -333,14 +336,14 @@ def _resolve(
     spans: list[_Span],
     ctx: Counter[str],
     mentioned: set[str],
-    ctx_admin1: set[str],
+    ctx_admin1: Counter[str],
     anchors: list[tuple[float, float, str]],
-    own: dict[int, tuple[str, str]],
+    own: dict[_Group, tuple[str, str, int]],
     lex: _Lexicon,
-    chosen: dict[int, set[tuple[str, str | None, str | None]]] | None = None,
+    chosen: dict[int, set[_Group]] | None = None,
 ) -> None:
     """Choose a record for each span (one decision per surface group: one sense per discourse)."""
-    decided: dict[tuple[str, str | None, str | None], tuple[int | None, float, float]] = {}
+    decided: dict[_Group, tuple[int | None, float, float]] = {}
     for span in spans:
         g = span.group
         if g in decided:
@@ -350,15 +353,18 @@ def _resolve(
         span.candidates = cands
         # Settlements with the same key in an admin1 shadow it ("Donetsk" alone is the city).
         shadowed = {gaz.a1[i] for i in cands if gaz.feature_of(i) in SETTLEMENTS and gaz.pop[i] >= 1000}
-        # The span's own earlier decision must not vote for itself.
-        own_cc, own_a1 = own.get(id(span), ("", ""))
+        # The group's own earlier decision must not vote for itself (other spans' votes stay).
+        own_cc, own_a1, n_own = own.get(g, ("", "", 0))
+        c_ctx, a1_ctx = ctx, ctx_admin1
         if own_cc:
-            ctx = ctx.copy()
-            ctx[own_cc] -= 1
-        a1_ctx = ctx_admin1 - {own_a1} if own_a1 else ctx_admin1
+            c_ctx = ctx.copy()
+            c_ctx[own_cc] -= n_own
+        if own_a1:
+            a1_ctx = ctx_admin1.copy()
+            a1_ctx[own_a1] -= n_own
         scored = sorted(
             (
-                (_score(gaz, i, span, ctx, mentioned, a1_ctx, anchors, lex, shadowed, chosen), i)
+                (_score(gaz, i, span, c_ctx, mentioned, a1_ctx, anchors, lex, shadowed, chosen), i)
                 for i in cands
             ),
             reverse=True,
@@ -372,9 +378,9 @@ def _resolve(
         span.choice, span.score, span.margin = decided[g]
 
 
-def _chosen(spans: list[_Span]) -> dict[int, set[tuple[str, str | None, str | None]]]:
+def _chosen(spans: list[_Span]) -> dict[int, set[_Group]]:
     """Record -> the surface groups that chose it (a record chosen under another surface is evidence)."""
-    out: dict[int, set[tuple[str, str | None, str | None]]] = {}
+    out: dict[int, set[_Group]] = {}
     for span in spans:
         if span.choice is not None:
             out.setdefault(span.choice, set()).add(span.group)
@@ -383,12 +389,14 @@ def _chosen(spans: list[_Span]) -> dict[int, set[tuple[str, str | None, str | No
 
 def _context(
     gaz: Gazetteer, spans: list[_Span]
-) -> tuple[Counter[str], set[str], set[str], list[tuple[float, float, str]], dict[int, tuple[str, str]]]:
+) -> tuple[
+    Counter[str], set[str], Counter[str], list[tuple[float, float, str]], dict[_Group, tuple[str, str, int]]
+]:
     ctx: Counter[str] = Counter()
     mentioned: set[str] = set()
-    admin1: set[str] = set()
+    admin1: Counter[str] = Counter()
     anchors: list[tuple[float, float, str]] = []
-    own: dict[int, tuple[str, str]] = {}
+    own: dict[_Group, tuple[str, str, int]] = {}
     seen: set[str] = set()
     for span in spans:
         i = span.choice
@@ -402,8 +410,11 @@ def _context(
             if feature == "country":
                 mentioned.add(cc)
         if a1 and not a1.endswith("."):
-            admin1.add(a1)
-        own[id(span)] = (cc, a1)
+            admin1[a1] += 1
+        else:
+            a1 = ""
+        prev = own.get(span.group)
+        own[span.group] = (cc, a1, prev[2] + 1 if prev else 1)
         key = loose_key(span.query)
         if feature not in ("country", "continent", "admin1", "region") and key not in seen:
             seen.add(key)
@@ -497,7 +508,7 @@ def extract(document: Document, gaz: Gazetteer) -> list[PlaceMention]:
             _annotate_cues(span, text, gaz, lex)
     empty: Counter[str] = Counter()
     # Pass 1: priors only; pass 2: with the countries, regions and points of pass 1.
-    _resolve(gaz, ner, empty, set(), set(), [], {}, lex)
+    _resolve(gaz, ner, empty, set(), Counter(), [], {}, lex)
     ctx = _context(gaz, ner)
     for span in ner:
         span.candidates = ()
@@ -575,7 +586,7 @@ def resolve_name(
         inside = tuple(i for i in cands if gaz.cc[i] == cc)
         cands = inside or cands
     span.candidates = cands
-    _resolve(gaz, [span], ctx, {cc} if cc else set(), {a1} if a1 else set(), [], {}, lex)
+    _resolve(gaz, [span], ctx, {cc} if cc else set(), Counter({a1: 1} if a1 else {}), [], {}, lex)
     if span.choice is None:
         return None
     return _to_record(gaz, span, name)
