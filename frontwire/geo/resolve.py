@@ -270,6 +270,8 @@ def _score(
             s += w["admin2_shadowed_by_city"]
     elif feature == "continent":
         s += w["continent_feature"]
+    if gaz.pop[i] >= lex.accept["major_city_population"] and feature in SETTLEMENTS:
+        s += w["major_city"]  # a world city is named bare; its small namesakes get qualifiers
     flags = gaz.flags[i]
     if flags & FLAG_CAPITAL:
         s += w["capital"]
