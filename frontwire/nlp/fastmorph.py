@@ -3,13 +3,16 @@
 Why: on news text the two components cost about a fifth of the main pass (measured on
 ukraine-news-raw: 11 ms + 8 ms of ~100 ms per article), almost all of it Python overhead per token:
 the attribute ruler runs a 179-pattern Matcher, the lemmatizer a method call per token.
-This component applies *the model's own* rules, compiled:
+This component applies *the model's own* rules, compiled, over whole token columns (string hashes,
+``Doc.to_array``/``from_array``) rather than one Python Token object per word:
 
-- single-token attribute-ruler patterns depend only on (TAG, lower-case form), so their combined
-  effect is computed once per (TAG, form) and cached;
+- single-token attribute-ruler patterns depend only on (TAG, lower-case form, is-space), so their
+  combined effect is computed once per distinct key (rules indexed by tag and form) and cached;
 - the few other patterns (two-token lemma fixes, whitespace and dependency conditions) still go
-  through a small Matcher, and all effects are applied in the ruler's pattern order, as spaCy does;
-- lemmas come from the model's rule lemmatizer, cached per (form, POS) exactly as it caches them.
+  through a small Matcher, run only on the windows around their anchor words, and all effects are
+  applied in the ruler's pattern order, as spaCy does;
+- lemmas are the model's rule lemmatizer's, cached per (form, POS, morphology); its lemma index is a
+  list in the model's tables, so membership is tested against a set copy (same result, no scan).
 
 ``tests/nlp/test_fastmorph.py`` checks that POS, morphology and lemmas equal spaCy's own components.
 The original components stay in the pipeline (disabled in the main pass) for ``parse_span``.
@@ -19,14 +22,25 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.pipeline.lemmatizer import Lemmatizer
 from spacy.tokens import Doc
-from spacy.tokens._retokenize import set_token_attrs
+
+from frontwire.errors import ResourceError
 
 NAME = "frontwire_morph"
 # Keys a single-token pattern may use and still be decided by (TAG, lower-case form, is-space) alone.
 _SIMPLE_KEYS = frozenset({"TAG", "LOWER", "IS_SPACE"})
+# Token columns read (rule keys, form, current values) and written (what the shipped rules set).
+# DEP is set by one whitespace rule that applies only once the parser has run (parse_span).
+_IN_COLS = [TAG, LOWER, IS_SPACE, ORTH, TAG, POS, MORPH, LEMMA, DEP]
+_OUT_SLICE = slice(4, 9)
+_OUT_ATTRS = [TAG, POS, MORPH, LEMMA, DEP]
+_OUT_INDEX = {attr: j for j, attr in enumerate(_OUT_ATTRS)}
+_POS_COL, _MORPH_COL, _LEMMA_COL = 1, 2, 3
 
 
 class FastMorph:
@@ -37,11 +51,14 @@ class FastMorph:
         self.lemmatizer: Any = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.component_names else None
         self.vocab = nlp.vocab
         # (order, patterns) of single-token TAG/LOWER rules, and a Matcher for all the others.
-        self.simple: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+        self.simple: list[tuple[int, dict[str, Any], dict[int, Any]]] = []
         self.residual = Matcher(nlp.vocab, validate=False)
         # Patterns that test the dependency label cannot match before the parser has run.
         self.residual_dep = Matcher(nlp.vocab, validate=False)
-        self.residual_attrs: dict[int, tuple[dict[str, Any], int]] = {}
+        self.residual_attrs: dict[int, tuple[dict[int, Any], int]] = {}
+        # Where the residual patterns can match: (token k of the pattern, pattern length, LOWER hashes
+        # token k must have); None once a pattern has no such fixed anchor (then the whole Doc is scanned).
+        self._anchors: list[tuple[int, int, Any]] | None = []
         # ruler.attrs[i] is the normalised (integer-keyed) form of ruler.patterns[i]["attrs"].
         for order, (entry, attrs) in enumerate(zip(ruler.patterns, ruler.attrs, strict=True)):
             for pattern in entry["patterns"]:
@@ -49,11 +66,68 @@ class FastMorph:
                     self.simple.append((order, pattern[0], attrs))
                 else:
                     matcher = self.residual_dep if any("DEP" in tok for tok in pattern) else self.residual
+                    if matcher is self.residual:
+                        self._plan_window(pattern)
                     matcher.add(str(order), [pattern])
                     self.residual_attrs[order] = (attrs, entry.get("index", 0))
-        self._rule_cache: dict[tuple[str, str, bool], list[tuple[int, dict[str, Any]]]] = {}
-        self._merged_cache: dict[tuple[str, str, bool], dict[str, Any]] = {}
-        self._lemma_cache: dict[tuple[int, int, int], str] = {}
+        unsupported = {k for attrs in ruler.attrs for k in attrs} - set(_OUT_INDEX)
+        if unsupported:
+            names = sorted(nlp.vocab.strings[a] if a in nlp.vocab.strings else str(a) for a in unsupported)
+            raise ResourceError(f"{NAME}: attribute-ruler attributes {names} are not supported")
+        # Keys are string hashes: (TAG, LOWER, IS_SPACE) for rules, (ORTH, POS, MORPH) for lemmas.
+        self._rule_cache: dict[tuple[int, int, int], list[tuple[int, dict[int, Any]]]] = {}
+        self._merged_cache: dict[tuple[int, int, int], dict[int, Any]] = {}
+        self._lemma_cache: dict[tuple[int, int, int], int] = {}
+        self._tag_rules: dict[str, tuple[dict[str, list[Any]], list[Any]]] = {}
+        # The lemma index is a list in the model's tables: membership tests scan it. Use a set instead,
+        # where the lemmatizer is the stock rule lemmatizer (otherwise call it as it is).
+        self._own_rules = (
+            self.lemmatizer is not None
+            and getattr(self.lemmatizer, "mode", None) == "rule"
+            and getattr(type(self.lemmatizer), "rule_lemmatize", None) is Lemmatizer.rule_lemmatize
+        )
+        self._pos_tables: dict[str, tuple[bool, frozenset[str], dict[str, Any], list[Any]]] = {}
+
+    def _plan_window(self, pattern: list[dict[str, Any]]) -> None:
+        """Record the anchor of a fixed-length pattern: a token with a literal lower-case form."""
+        if self._anchors is None:
+            return
+        if all("OP" not in tok for tok in pattern):
+            for k, tok in enumerate(pattern):
+                want = tok.get("LOWER")
+                if isinstance(want, str):
+                    forms = [want]
+                elif isinstance(want, dict) and set(want) == {"IN"}:
+                    forms = list(want["IN"])
+                else:
+                    continue
+                hashes = np.array([self.vocab.strings.add(f) for f in forms], dtype="uint64")
+                self._anchors.append((k, len(pattern), hashes))
+                return
+        self._anchors = None
+
+    def _residual_matches(self, doc: Doc, lowers: Any) -> list[tuple[int, int, int]]:
+        """The residual Matcher's matches, found by matching only the windows around anchor tokens."""
+        if self._anchors is None:
+            return list(self.residual(doc, allow_missing=True))
+        n = len(doc)
+        windows: list[tuple[int, int]] = []
+        for k, length, hashes in self._anchors:
+            for start in (np.flatnonzero(np.isin(lowers, hashes)) - k).tolist():
+                if 0 <= start <= n - length:
+                    windows.append((start, start + length))
+        matches: list[tuple[int, int, int]] = []
+        # Disjoint merged windows: each match lies inside exactly one of them.
+        merged: list[list[int]] = []
+        for start, end in sorted(windows):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        for start, end in merged:
+            for match_id, s, e in self.residual(doc[start:end], allow_missing=True):
+                matches.append((match_id, start + s, start + e))
+        return matches
 
     @staticmethod
     def _matches(spec: dict[str, Any], tag: str, lower: str, space: bool) -> bool:
@@ -70,19 +144,48 @@ class FastMorph:
                 return False
         return True
 
-    def _rules_for(self, tag: str, lower: str, space: bool) -> list[tuple[int, dict[str, Any]]]:
-        key = (tag, lower, space)
+    def _candidates(self, tag: str) -> tuple[dict[str, list[Any]], list[Any]]:
+        """Simple rules whose TAG condition holds for ``tag``: indexed by their LOWER form, and the rest."""
+        found = self._tag_rules.get(tag)
+        if found is None:
+            by_lower: dict[str, list[Any]] = {}
+            rest: list[Any] = []
+            for rule in self.simple:
+                spec = rule[1]
+                if "TAG" in spec and not self._matches({"TAG": spec["TAG"]}, tag, "", False):
+                    continue
+                want = spec.get("LOWER")
+                if isinstance(want, str):
+                    by_lower.setdefault(want, []).append(rule)
+                elif isinstance(want, dict) and set(want) == {"IN"}:
+                    for form in set(want["IN"]):
+                        by_lower.setdefault(form, []).append(rule)
+                else:
+                    rest.append(rule)
+            found = self._tag_rules[tag] = (by_lower, rest)
+        return found
+
+    def _rules_for(self, key: tuple[int, int, int]) -> list[tuple[int, dict[int, Any]]]:
         found = self._rule_cache.get(key)
         if found is None:
+            strings = self.vocab.strings
+            tag, lower, space = strings[key[0]], strings[key[1]], bool(key[2])
+            by_lower, rest = self._candidates(tag)
+            candidates = sorted([*by_lower.get(lower, ()), *rest], key=lambda r: r[0])
             found = [
-                (order, attrs) for order, spec, attrs in self.simple if self._matches(spec, tag, lower, space)
+                (order, attrs) for order, spec, attrs in candidates if self._matches(spec, tag, lower, space)
             ]
             self._rule_cache[key] = found
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        extra: dict[int, list[tuple[int, dict[str, Any]]]] = {}
-        matches = list(self.residual(doc, allow_missing=True))
+        n = len(doc)
+        if n == 0:
+            return doc
+        # Work on whole token columns (string hashes): no Python Token object per word.
+        cols = doc.to_array(_IN_COLS)
+        extra: dict[int, list[tuple[int, dict[int, Any]]]] = {}
+        matches = self._residual_matches(doc, cols[:, 1])
         if doc.has_annotation("DEP"):
             matches += self.residual_dep(doc, allow_missing=True)
         for match_id, start, end in matches:
@@ -90,34 +193,105 @@ class FastMorph:
             attrs, index = self.residual_attrs[order]
             pos = (start if index >= 0 else end) + index
             extra.setdefault(pos, []).append((order, attrs))
-        merged_cache = self._merged_cache
-        for i, token in enumerate(doc):
-            key = (token.tag_, token.lower_, token.is_space)
-            if i in extra:
-                rules = sorted([*self._rules_for(*key), *extra[i]], key=lambda r: r[0])
-                merged = {k: v for _, attrs in rules for k, v in attrs.items()}
-            else:
-                merged = merged_cache.get(key)  # type: ignore[assignment]
-                if merged is None:
-                    # Later rules win, attribute by attribute, as when spaCy applies them in order.
-                    merged = {k: v for _, attrs in self._rules_for(*key) for k, v in attrs.items()}
-                    merged_cache[key] = merged
-            if merged:
-                set_token_attrs(token, merged)
+        out: Any = cols[:, _OUT_SLICE].copy()
+        # Tokens sharing (TAG, LOWER, IS_SPACE) get the same rules: resolve each distinct key once.
+        uid_of: dict[tuple[int, int, int], int] = {}
+        uids = [uid_of.setdefault(key, len(uid_of)) for key in map(tuple, cols[:, :3].tolist())]
+        values = np.zeros((len(uid_of), len(_OUT_ATTRS)), dtype="uint64")
+        present = np.zeros((len(uid_of), len(_OUT_ATTRS)), dtype=bool)
+        for key, uid in uid_of.items():
+            merged = self._merged_cache.get(key)
+            if merged is None:
+                # Later rules win, attribute by attribute, as when spaCy applies them in order.
+                merged = {k: v for _, attrs in self._rules_for(key) for k, v in attrs.items()}
+                self._merged_cache[key] = merged
+            for attr, value in merged.items():
+                j = _OUT_INDEX[attr]
+                values[uid, j], present[uid, j] = value, True
+        rows = np.asarray(uids, dtype=np.intp)
+        out = np.where(present[rows], values[rows], out)
+        for i, found in extra.items():
+            key = (int(cols[i, 0]), int(cols[i, 1]), int(cols[i, 2]))
+            rules = sorted([*self._rules_for(key), *found], key=lambda r: r[0])
+            for _, attrs in rules:
+                for attr, value in attrs.items():
+                    out[i, _OUT_INDEX[attr]] = value
+        doc.from_array(_OUT_ATTRS, out)
         if self.lemmatizer is not None:
-            cache = self._lemma_cache
-            lemmatize = self.lemmatizer.lemmatize
-            for token in doc:
-                if token.lemma != 0:
-                    continue  # set by an attribute-ruler exception; the lemmatizer keeps it too
-                # The rule lemmatizer reads the form, the POS and the morphology (is_base_form).
-                form = (token.orth, token.pos, token.morph.key)  # type: ignore[attr-defined]
-                lemma = cache.get(form)
-                if lemma is None:
-                    lemma = lemmatize(token)[0]
-                    cache[form] = lemma
-                token.lemma_ = lemma
+            self._lemmatize(doc, cols[:, 3], out)
         return doc
+
+    def _lemmatize(self, doc: Doc, orths: Any, out: Any) -> None:
+        """Lemmas of the tokens the rules left without one, cached per (form, POS, morphology)."""
+        lemmas = out[:, _LEMMA_COL]
+        todo = np.flatnonzero(lemmas == 0)
+        if not len(todo):
+            return
+        cache = self._lemma_cache
+        strings = self.vocab.strings
+        pos_col, morph_col = out[:, _POS_COL], out[:, _MORPH_COL]
+        # The rule lemmatizer reads the form, the POS and the morphology (is_base_form).
+        keys = np.column_stack((orths[todo], pos_col[todo], morph_col[todo])).tolist()
+        for i, row in zip(todo.tolist(), keys, strict=True):
+            key = (row[0], row[1], row[2])
+            lemma = cache.get(key)
+            if lemma is None:
+                lemma = strings.add(self._lemma_of(doc[i]))
+                cache[key] = lemma
+            lemmas[i] = lemma
+        doc.from_array([LEMMA], lemmas)
+
+    def _lemma_of(self, token: Any) -> str:
+        """``rule_lemmatize(token)[0]``, with the lemma index as a set instead of a list."""
+        lem = self.lemmatizer
+        univ_pos = token.pos_.lower()
+        if not self._own_rules or univ_pos in ("", "eol", "space") or lem.is_base_form(token):
+            return str(lem.lemmatize(token)[0])
+        tables = self._pos_tables.get(univ_pos)
+        if tables is None:
+            tables = self._pos_tables[univ_pos] = self._tables_for(univ_pos)
+        known, index, exceptions, rules = tables
+        orig = token.text
+        if not known:
+            return orig if univ_pos == "propn" else orig.lower()
+        # Same steps as spacy.pipeline.Lemmatizer.rule_lemmatize.
+        string = orig.lower()
+        forms: list[str] = []
+        oov_forms: list[str] = []
+        for old, new in rules:
+            if string.endswith(old):
+                form = string[: len(string) - len(old)] + new
+                if not form:
+                    pass
+                elif form in index or not form.isalpha():
+                    if form in index:
+                        forms.insert(0, form)
+                    else:
+                        forms.append(form)
+                else:
+                    oov_forms.append(form)
+        forms = list(dict.fromkeys(forms))
+        for form in exceptions.get(string, []):
+            if form not in forms:
+                forms.insert(0, form)
+        if not forms:
+            forms.extend(oov_forms)
+        if not forms:
+            forms.append(orig)
+        return forms[0]
+
+    def _tables_for(self, univ_pos: str) -> tuple[bool, frozenset[str], dict[str, Any], list[Any]]:
+        lookups = self.lemmatizer.lookups
+        index_table = lookups.get_table("lemma_index", {})
+        exc_table = lookups.get_table("lemma_exc", {})
+        rules_table = lookups.get_table("lemma_rules", {})
+        known = any((index_table.get(univ_pos), exc_table.get(univ_pos), rules_table.get(univ_pos)))
+        return (
+            known,
+            frozenset(index_table.get(univ_pos, {})),
+            exc_table.get(univ_pos, {}),
+            rules_table.get(univ_pos, {}),
+        )
 
 
 @Language.factory(NAME, requires=["token.tag"], assigns=["token.pos", "token.morph", "token.lemma"])
