@@ -132,3 +132,12 @@ def test_gazetteer_cache_is_optional_and_a_broken_one_is_rebuilt(tmp_path: Path)
     from frontwire.geo.gazetteer import _cache_dir
 
     assert _cache_dir(Settings(cache_dir="")) is None  # "" switches the cache off
+
+
+def test_gazetteer_us_counties_are_admin2_by_full_name_and_stem(gaz):
+    full = [i for i in gaz.lookup("Cooke County") if gaz.names[i] == "Cooke County"]
+    assert len(full) == 1 and gaz.feature_of(full[0]) == "admin2" and gaz.a1[full[0]] == "US.TX"
+    i = full[0]
+    assert abs(gaz.lat[i] - 33.6) < 0.3 and abs(gaz.lon[i] + 97.2) < 0.3
+    assert i in gaz.lookup("Cooke")  # "Cooke" alone may name the county
+    assert gaz.place_id(i).startswith("frontwire:")

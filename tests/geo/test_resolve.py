@@ -143,3 +143,66 @@ def test_resolve_seed_page_end_to_end():
         assert all(p.country == cc and p.feature == "country" for p in by_text[name])
     assert all(p.place_id == "geonames:5128581" and p.country == "US" for p in by_text["New York"])
     assert "Ukrainian" not in by_text  # a demonym is not a place to geocode
+
+
+def test_resolve_county_cue_picks_the_county_in_the_named_state(gaz):
+    doc = _doc(
+        "Deputies from Henderson County arrested a man in Athens, Texas, on Monday.",
+        ["Henderson County", "Athens", "Texas"],
+    )
+    places = extract(doc, gaz)
+    county = _by_text(places, "Henderson County")[0]
+    assert county.feature == "admin2" and county.country == "US" and county.admin1 == "Texas"
+    assert _by_text(places, "Athens")[0].admin1 == "Texas"
+
+
+def test_resolve_unknown_facility_is_looked_up_by_its_place_part(gaz):
+    text = "He was booked into the Henderson County Jail in Athens, Texas."
+    doc = _doc(text, ["Henderson County Jail", "Athens", "Texas"])
+    jail = _by_text(extract(doc, gaz), "Henderson County Jail")[0]
+    # The mention keeps its extent; its point is the county's.
+    assert (jail.start, jail.end) == (text.index("Henderson"), text.index(" in Athens"))
+    assert jail.feature == "admin2" and jail.admin1 == "Texas"
+
+
+def test_resolve_natural_feature_is_not_narrowed_to_a_town(gaz):
+    doc = _doc("Boats crowded Lake Zorbington near Gainesville, Georgia.", ["Lake Zorbington", "Gainesville"])
+    lake = _by_text(extract(doc, gaz), "Lake Zorbington")[0]
+    assert lake.name is None and lake.lat is None
+
+
+def test_resolve_parish_container_names_the_state(gaz):
+    doc = _doc("The council of Mansfield, De Soto Parish, met on Monday.", ["Mansfield"])
+    mansfield = _by_text(extract(doc, gaz), "Mansfield")[0]
+    assert mansfield.country == "US" and mansfield.admin1 == "Louisiana"
+
+
+def test_resolve_bare_name_follows_the_county_named_earlier(gaz):
+    doc = _doc(
+        "Walton County deputies said the crash happened in Walton on Friday.", ["Walton County", "Walton"]
+    )
+    places = extract(doc, gaz)
+    county = _by_text(places, "Walton County")[0]
+    bare = _by_text(places, "Walton")[0]
+    assert county.feature == "admin2" and bare.place_id == county.place_id
+
+
+def test_resolve_repeated_name_keeps_the_support_of_other_places(gaz):
+    # Each 'Madison County' must not cancel the Kentucky evidence that Louisville and Kentucky give.
+    doc = _doc(
+        "Louisville, Kentucky: four Madison County teams reached the final, and Madison County won. "
+        "Kentucky schools will compete again in Louisville.",
+        ["Louisville", "Kentucky", "Madison County"],
+    )
+    counties = _by_text(extract(doc, gaz), "Madison County")
+    assert counties and all(c.admin1 == "Kentucky" and c.feature == "admin2" for c in counties)
+
+
+def test_resolve_world_city_beats_a_small_namesake_in_regional_context(gaz):
+    doc = _doc(
+        "Shelling hit Bakhmut, Ukraine, again. The author is a journalist based in New York who "
+        "covers the U.S.",
+        ["Bakhmut", "Ukraine", "New York", "U.S."],
+    )
+    ny = _by_text(extract(doc, gaz), "New York")[0]
+    assert ny.country == "US" and ny.admin1 == "New York"
