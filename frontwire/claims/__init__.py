@@ -63,11 +63,13 @@ def _segments(doc: Any, text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _candidates(doc: Any, segments: list[tuple[int, int]], lex: Lexicon) -> list[int]:
-    """Indices of segments holding a cue candidate (lemma or phrase start); only these get parsed."""
+def _candidates(doc: Any, text: str, segments: list[tuple[int, int]], lex: Lexicon) -> list[int]:
+    """Indices of segments holding a cue candidate (lemma or phrase start); only these get parsed.
+
+    ``text`` is the Doc's text (passed in: ``Doc.text`` rebuilds the string token by token).
+    """
     starts = [s for s, _ in segments]
     # A sentence ending in a colon may announce a statement with any verb ("X made this comment:").
-    text = doc.text
     hits: set[int] = {i for i, (s, e) in enumerate(segments) if _ANNOUNCE.search(text, s, e)}
     # Compare string hashes over whole token columns: no Python Token object per word.
     lemma_ids, lower_ids = _cue_hashes(doc.vocab.strings, lex)
@@ -419,7 +421,7 @@ def extract(document: Document, resources: Any) -> list[Claim]:
     quotes = find_quotes(text)
     segments = _segments(doc, text)
     raws: list[RawClaim] = []
-    spans = [segments[i] for i in _candidates(doc, segments, lex)]
+    spans = [segments[i] for i in _candidates(doc, text, segments, lex)]
     for (s, e), (parsed, off) in zip(spans, _parse_all(resources, doc, text, spans), strict=True):
         found = verb_claims(parsed, off, text, lex) + phrase_claims(parsed, off, text, lex)
         found += announced_claims(parsed, off, text, lex)

@@ -54,7 +54,7 @@ def _shared_lexicon() -> Lexicon:
 
 def extract_text(text: str, published: str | None, lex: Lexicon, doc: Any = None) -> list[TimeExpression]:
     """Time expressions of one text; ``doc`` (the spaCy Doc of ``text``) adds candidates and tense."""
-    ctx = Context(dct=parse_published(published), tense=make_tense(doc, lex))
+    ctx = Context(dct=parse_published(published), tense=make_tense(doc, lex, text))
     resolver = Resolver(lex, ctx, text)
     out: list[TimeExpression] = []
     for cand in recognise(text, doc, lex):

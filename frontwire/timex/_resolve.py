@@ -711,8 +711,11 @@ class Resolver:
 # ---------------------------------------------------------------- tense
 
 
-def make_tense(doc: Any, lex: Lexicon) -> TenseFn:
-    """A function (start, end) -> 'past' | 'future' | 'present' | None from the tags of the sentence."""
+def make_tense(doc: Any, lex: Lexicon, text: str | None = None) -> TenseFn:
+    """A function (start, end) -> 'past' | 'future' | 'present' | None from the tags of the sentence.
+
+    ``text`` is the Doc's text when the caller has it (``Doc.text`` rebuilds the string token by token).
+    """
     if doc is None:
         return lambda start, end: None
     cfg = lex["tense"]
@@ -726,7 +729,8 @@ def make_tense(doc: Any, lex: Lexicon) -> TenseFn:
     cache: dict[tuple[int, int], str | None] = {}
     cues = [(c, "future") for c in cfg["future_cues"]] + [(c, "past") for c in cfg["past_cues"]]
     longest = max((len(c) for c, _ in cues), default=0)
-    text = doc.text
+    if text is None:
+        text = doc.text
 
     def cue(start: int) -> str | None:
         # The words right before the expression ("until Tuesday", "since Jan. 13") override the verb;
