@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Apostrophe-like marks that transliterations use or drop at will (Mar'yinka, Mariupol', Kramators'k).
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u00b4\u0060\u2032]")
@@ -34,6 +35,7 @@ def is_latin(text: str) -> bool:
     return bool(folded) and not _NON_KEY.search(folded)
 
 
+@lru_cache(maxsize=65536)  # scoring asks for the same few hundred names again and again
 def loose_key(text: str) -> str:
     """The lookup key: folded, i/y/j runs merged, doubled letters collapsed (Odessa = Odesa, Kyiv = Kiiv)."""
     return key_of_folded(fold(text))
