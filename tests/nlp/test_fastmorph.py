@@ -14,6 +14,9 @@ SENTENCES = [
     "Something went wrong, but nothing was lost; anyone who'd gone there couldn't come back.",
     "The troops gonna stay?  They wanna leave now.\n\nIt's 5:30 p.m. and 2,000 people were evacuated.",
     "Those drones, these shells and that tank: all were destroyed by the 93rd Brigade's units.",
+    # Two-token rules of the attribute ruler (matched only around their anchor words) at Doc edges.
+    "Let's go, y'all, we're gonna win and I gotta say c'mon, it ain't over. Y'all",
+    "Gonna",
 ]
 
 
@@ -46,3 +49,16 @@ def test_fastmorph_replaces_the_slow_components_in_the_main_pass(resources) -> N
     # Run with everything on, the result is unchanged: the component keeps lemmas already set.
     doc = nlp("Prigozhin claimed the shells were not sent.")
     assert [t.lemma_ for t in doc][:2] == ["Prigozhin", "claim"]
+
+
+def test_fastmorph_residual_windows_find_the_matchers_own_matches(resources) -> None:  # type: ignore[no-untyped-def]
+    nlp = resources.nlp
+    morph = nlp.get_pipe("frontwire_morph")
+    assert morph._anchors, "every two-token rule of the shipped model has an anchor word"
+    with nlp.select_pipes(enable=["tok2vec", "tagger"]):
+        docs = list(nlp.pipe(SENTENCES))
+    for doc in docs:
+        want = sorted(morph.residual(doc, allow_missing=True))
+        assert sorted(morph._residual_matches(doc, doc.to_array(["LOWER"]))) == want
+    # "gonna" is two rules (go + to), "let's" one, "y'all" one, "gotta" one, "c'mon" one.
+    assert len(morph.residual(docs[5], allow_missing=True)) >= 6

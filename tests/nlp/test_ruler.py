@@ -122,3 +122,51 @@ def test_ruler_types_people_and_groups(nlp) -> None:  # type: ignore[no-untyped-
 def test_ruler_keeps_place_named_institutions_whole(nlp) -> None:  # type: ignore[no-untyped-def]
     ents = _ents(nlp, "The Kharkiv Regional Military Administration reported the strike.")
     assert ("Kharkiv Regional Military Administration", "ORG", TEXT_ID) in ents
+
+
+_MATCHER_TEXTS = [
+    "The 93rd Separate Mechanized Brigade and the Third Assault Brigade held; the 47th Brigade fell back.",
+    "The Donetsk Oblast Military Administration and the Kyiv City Council of Kyiv Oblast met.",
+    "Taurus cruise missiles, Patriot air defense systems and a Stinger anti-aircraft missile arrived.",
+    "Brigade",  # an anchor word at the very start and end of a Doc
+    "The Polish Ministry of Foreign Affairs said so. Nothing else was said.",
+    "A text without any anchor word at all.",
+]
+
+
+@pytest.mark.slow
+def test_ruler_anchored_matcher_finds_the_matchers_own_matches_in_order(nlp) -> None:  # type: ignore[no-untyped-def]
+    from frontwire.nlp.ruler import AnchoredMatcher
+
+    ruler = nlp.get_pipe("frontwire_ruler")
+    assert isinstance(ruler.matcher, AnchoredMatcher) and ruler.matcher.plans
+    with nlp.select_pipes(enable=[]):
+        docs = [nlp(t) for t in _MATCHER_TEXTS]
+    for doc in docs:
+        assert ruler.matcher(doc) == ruler.matcher.matcher(doc), doc.text
+    # The windows are small: most of a Doc is never matched token by token.
+    assert ruler.matcher.windows(docs[-1]) == []
+    assert sum(e - s for s, e in ruler.matcher.windows(docs[1])) < len(docs[1])
+
+
+@pytest.mark.slow
+def test_ruler_anchored_matcher_scans_whole_docs_for_unbounded_or_new_patterns(nlp) -> None:  # type: ignore[no-untyped-def]
+    from spacy.matcher import Matcher
+
+    from frontwire.nlp.ruler import AnchoredMatcher
+
+    unbounded = {"X": [[{"IS_TITLE": True, "OP": "+"}, {"ORTH": "Brigade"}]]}
+    assert AnchoredMatcher(Matcher(nlp.vocab), unbounded, nlp.vocab).plans is None
+    no_word = {"X": [[{"IS_DIGIT": True}, {"IS_TITLE": True}]]}
+    assert AnchoredMatcher(Matcher(nlp.vocab), no_word, nlp.vocab).plans is None
+    bounded = {"X": [[{"IS_TITLE": True, "OP": "{1,2}"}, {"ORTH": "Council"}]]}
+    matcher = Matcher(nlp.vocab)
+    matcher.add("X", bounded["X"])
+    anchored = AnchoredMatcher(matcher, bounded, nlp.vocab)
+    doc = nlp.make_doc("The Kyiv City Council met. Then the Council of Europe.")
+    # "Council" at tokens 3 and 8, with up to two title words before it.
+    assert anchored.windows(doc) == [(1, 4), (6, 9)]
+    assert anchored(doc) == matcher(doc)
+    anchored.add("Y", [[{"LOWER": "met"}]])  # a pattern added later has no window plan
+    assert anchored.plans is None
+    assert anchored(doc) == matcher(doc)
