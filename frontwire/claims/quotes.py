@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPEN_CURLY = "“„«"
@@ -11,6 +12,8 @@ DOUBLED = "''"
 BACKTICKS = "``"
 # A straight quote opens after these (or at the start of a line); otherwise it closes.
 _OPENS_AFTER = " \t\n([{—–-/"
+# Any mark, the two-character ones first (as a left-to-right scan would take them).
+_MARK = re.compile("|".join(re.escape(m) for m in (DOUBLED, BACKTICKS, *OPEN_CURLY, *CLOSE_CURLY, STRAIGHT)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,22 +34,17 @@ def _marks(line: str, base: int) -> list[tuple[int, str, int]]:
     """
     out: list[tuple[int, str, int]] = []
     lead = len(line) - len(line.lstrip())
-    i = 0
-    while i < len(line):
-        ch = line[i]
+    for m in _MARK.finditer(line):
+        i, mark = m.start(), m.group()
         prev = line[i - 1] if i > 0 else "\n"
-        if line.startswith(DOUBLED, i) or line.startswith(BACKTICKS, i):
-            kind = "open" if ch == "`" or prev in _OPENS_AFTER else "close"
-            out.append((base + i, kind, 2))
-            i += 2
-            continue
-        if ch in OPEN_CURLY:
+        if len(mark) == 2:
+            out.append((base + i, "open" if mark[0] == "`" or prev in _OPENS_AFTER else "close", 2))
+        elif mark in OPEN_CURLY:
             out.append((base + i, "open", 1))
-        elif ch in CLOSE_CURLY:
+        elif mark in CLOSE_CURLY:
             out.append((base + i, "open" if i == lead else "close", 1))
-        elif ch == STRAIGHT:
+        else:
             out.append((base + i, "open" if prev in _OPENS_AFTER else "close", 1))
-        i += 1
     return out
 
 
