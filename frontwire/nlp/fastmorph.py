@@ -30,6 +30,7 @@ from spacy.pipeline.lemmatizer import Lemmatizer
 from spacy.tokens import Doc
 
 from frontwire.errors import ResourceError
+from frontwire.nlp._anchored import AnchoredMatcher
 
 NAME = "frontwire_morph"
 # Keys a single-token pattern may use and still be decided by (TAG, lower-case form, is-space) alone.
@@ -52,24 +53,27 @@ class FastMorph:
         self.vocab = nlp.vocab
         # (order, patterns) of single-token TAG/LOWER rules, and a Matcher for all the others.
         self.simple: list[tuple[int, dict[str, Any], dict[int, Any]]] = []
-        self.residual = Matcher(nlp.vocab, validate=False)
-        # Patterns that test the dependency label cannot match before the parser has run.
+        # The other rules go to Matchers; those testing the dependency label apart, since they cannot
+        # match before the parser has run.
+        residual: dict[str, list[Any]] = {}
         self.residual_dep = Matcher(nlp.vocab, validate=False)
         self.residual_attrs: dict[int, tuple[dict[int, Any], int]] = {}
-        # Where the residual patterns can match: (token k of the pattern, pattern length, LOWER hashes
-        # token k must have); None once a pattern has no such fixed anchor (then the whole Doc is scanned).
-        self._anchors: list[tuple[int, int, Any]] | None = []
         # ruler.attrs[i] is the normalised (integer-keyed) form of ruler.patterns[i]["attrs"].
         for order, (entry, attrs) in enumerate(zip(ruler.patterns, ruler.attrs, strict=True)):
             for pattern in entry["patterns"]:
                 if len(pattern) == 1 and set(pattern[0]) <= _SIMPLE_KEYS and entry.get("index", 0) in (0, -1):
                     self.simple.append((order, pattern[0], attrs))
                 else:
-                    matcher = self.residual_dep if any("DEP" in tok for tok in pattern) else self.residual
-                    if matcher is self.residual:
-                        self._plan_window(pattern)
-                    matcher.add(str(order), [pattern])
+                    if any("DEP" in tok for tok in pattern):
+                        self.residual_dep.add(str(order), [pattern])
+                    else:
+                        residual.setdefault(str(order), []).append(pattern)
                     self.residual_attrs[order] = (attrs, entry.get("index", 0))
+        matcher = Matcher(nlp.vocab, validate=False)
+        for key, patterns in residual.items():
+            matcher.add(key, patterns)
+        # Two-word rules ("gon na") are matched only around their words.
+        self.residual = AnchoredMatcher(matcher, residual, nlp.vocab)
         unsupported = {k for attrs in ruler.attrs for k in attrs} - set(_OUT_INDEX)
         if unsupported:
             names = sorted(nlp.vocab.strings[a] if a in nlp.vocab.strings else str(a) for a in unsupported)
@@ -87,47 +91,6 @@ class FastMorph:
             and getattr(type(self.lemmatizer), "rule_lemmatize", None) is Lemmatizer.rule_lemmatize
         )
         self._pos_tables: dict[str, tuple[bool, frozenset[str], dict[str, Any], list[Any]]] = {}
-
-    def _plan_window(self, pattern: list[dict[str, Any]]) -> None:
-        """Record the anchor of a fixed-length pattern: a token with a literal lower-case form."""
-        if self._anchors is None:
-            return
-        if all("OP" not in tok for tok in pattern):
-            for k, tok in enumerate(pattern):
-                want = tok.get("LOWER")
-                if isinstance(want, str):
-                    forms = [want]
-                elif isinstance(want, dict) and set(want) == {"IN"}:
-                    forms = list(want["IN"])
-                else:
-                    continue
-                hashes = np.array([self.vocab.strings.add(f) for f in forms], dtype="uint64")
-                self._anchors.append((k, len(pattern), hashes))
-                return
-        self._anchors = None
-
-    def _residual_matches(self, doc: Doc, lowers: Any) -> list[tuple[int, int, int]]:
-        """The residual Matcher's matches, found by matching only the windows around anchor tokens."""
-        if self._anchors is None:
-            return list(self.residual(doc, allow_missing=True))
-        n = len(doc)
-        windows: list[tuple[int, int]] = []
-        for k, length, hashes in self._anchors:
-            for start in (np.flatnonzero(np.isin(lowers, hashes)) - k).tolist():
-                if 0 <= start <= n - length:
-                    windows.append((start, start + length))
-        matches: list[tuple[int, int, int]] = []
-        # Disjoint merged windows: each match lies inside exactly one of them.
-        merged: list[list[int]] = []
-        for start, end in sorted(windows):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        for start, end in merged:
-            for match_id, s, e in self.residual(doc[start:end], allow_missing=True):
-                matches.append((match_id, start + s, start + e))
-        return matches
 
     @staticmethod
     def _matches(spec: dict[str, Any], tag: str, lower: str, space: bool) -> bool:
@@ -185,7 +148,7 @@ class FastMorph:
         # Work on whole token columns (string hashes): no Python Token object per word.
         cols = doc.to_array(_IN_COLS)
         extra: dict[int, list[tuple[int, dict[int, Any]]]] = {}
-        matches = self._residual_matches(doc, cols[:, 1])
+        matches = list(self.residual(doc, allow_missing=True))
         if doc.has_annotation("DEP"):
             matches += self.residual_dep(doc, allow_missing=True)
         for match_id, start, end in matches:
