@@ -31,6 +31,14 @@ def resources():  # type: ignore[no-untyped-def]
     return Resources()
 
 
+@pytest.fixture(scope="session")
+def lex():  # type: ignore[no-untyped-def]
+    """The time-expression lexicon (no spaCy needed)."""
+    from frontwire.timex import load_resources
+
+    return load_resources()
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[object]:
     from frontwire.store import open_store

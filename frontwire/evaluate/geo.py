@@ -16,7 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from frontwire.evaluate.datasets import GoldToponym
-from frontwire.evaluate.scores import Scores, eval_rules, harmonic, ratio, worst_items
+from frontwire.evaluate.scores import Scores, best_overlap, eval_rules, harmonic, ratio, worst_items
 
 
 @dataclass(slots=True)
@@ -72,15 +72,6 @@ def toponym_types(which: str) -> frozenset[str] | None:
     return frozenset(sets["literal"]) | frozenset(sets["associative"])
 
 
-def _best(g: GoldToponym, preds: Sequence[PredPlace]) -> PredPlace | None:
-    best, most = None, 0
-    for p in preds:
-        shared = min(p.end, g.end) - max(p.start, g.start)
-        if shared > most:
-            best, most = p, shared
-    return best
-
-
 def geo_scores(
     predictions: Mapping[str, Sequence[PredPlace]],
     gold: Mapping[str, Sequence[GoldToponym]],
@@ -110,7 +101,7 @@ def geo_scores(
         doc_err: list[dict[str, Any]] = []
         for g in golds:
             ex_g += any(p.start == g.start and p.end == g.end for p in preds)
-            best = _best(g, preds)
+            best = best_overlap(g, preds)
             ov_g += best is not None
             if not g.geonames_id or g.lat is None or g.lon is None:
                 continue

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as importlib_resources
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 
 @dataclass(slots=True)
@@ -44,6 +45,29 @@ def harmonic(p: float | None, r: float | None) -> float | None:
     if p is None or r is None:
         return None
     return 2 * p * r / (p + r) if p + r else 0.0
+
+
+class Span(Protocol):
+    """Anything with character offsets."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+S = TypeVar("S", bound=Span)
+
+
+def best_overlap(gold: Span, preds: Sequence[S]) -> S | None:
+    """The prediction sharing most characters with ``gold`` (first on ties), or None if none overlaps."""
+    best, most = None, 0
+    for p in preds:
+        shared = min(p.end, gold.end) - max(p.start, gold.start)
+        if shared > most:
+            best, most = p, shared
+    return best
 
 
 def worst_items(items: list[dict[str, Any]], n: int = 20) -> list[dict[str, Any]]:

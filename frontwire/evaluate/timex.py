@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from frontwire.evaluate.scores import Scores, harmonic, ratio, worst_items
+from frontwire.evaluate.scores import Scores, best_overlap, harmonic, ratio, worst_items
 
 
 @dataclass(slots=True)
@@ -24,16 +24,6 @@ class Timex:
 
 def _overlaps(a: Timex, b: Timex) -> bool:
     return a.start < b.end and b.start < a.end
-
-
-def _best(g: Timex, preds: Sequence[Timex]) -> Timex | None:
-    """The prediction sharing most characters with ``g`` (first on ties), or None."""
-    best, most = None, 0
-    for p in preds:
-        shared = min(p.end, g.end) - max(p.start, g.start)
-        if shared > most:
-            best, most = p, shared
-    return best
 
 
 def timex_scores(
@@ -62,7 +52,7 @@ def timex_scores(
             slot = by_type[g.type or "?"]
             slot[0] += 1
             fn_total += g.temporal_function
-            best = _best(g, preds)
+            best = best_overlap(g, preds)
             if best is None:
                 errors.append({"gold": g.text, "value": g.value, "predicted": None})
                 continue

@@ -5,22 +5,9 @@ from __future__ import annotations
 import pytest
 
 from frontwire.model import Article, TimeExpression
-from frontwire.timex import extract, extract_text, load_resources
-
-# 2023-03-07 is a Tuesday.
-PUB = "2023-03-07"
-
-
-@pytest.fixture(scope="module")
-def lex():  # type: ignore[no-untyped-def]
-    return load_resources()
-
-
-def _times(text: str, lex, published: str | None = PUB) -> dict[str, TimeExpression]:  # type: ignore[no-untyped-def]
-    out = extract_text(text, published, lex)
-    for t in out:
-        assert text[t.start : t.end] == t.text
-    return {t.text: t for t in out}
+from frontwire.timex import extract, extract_text
+from tests.utils import PUB
+from tests.utils import times_by_text as _times
 
 
 def test_extract_weekdays_read_back_from_publication(lex) -> None:  # type: ignore[no-untyped-def]
