@@ -170,6 +170,45 @@ class Claim:
 
 
 @dataclass(slots=True)
+class Event:
+    """A coded event (DESIGN sections 3 and 4): what happened, who, where, when, and who says so.
+
+    ``start``/``end`` span the evidence sentence. ``actor1``/``actor2`` are canonical names
+    (ACLED-style where one exists); their order says who acted only when the sentence does
+    (``actor1`` is the agent of the event verb, else the first party named).
+    """
+
+    id: str  # stable: sha256 of document id + evidence span + sub-type, shortened
+    event_type: str  # one of ACLED's 6 event types
+    sub_event_type: str  # one of ACLED's 25 sub-event types
+    plover_type: str | None  # PLOVER event type (ASSAULT, AID, RETREAT, ...)
+    plover_mode: str | None  # PLOVER mode where it defines one ('heavy-weapons', 'aerial', ...)
+    actor1: str | None
+    actor2: str | None
+    target: str | None  # what was hit or taken when it is not an actor (a town, a power plant)
+    place: str | None  # name of the place governing the clause
+    place_id: str | None
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geo_precision: int | None  # ACLED 1 town, 2 near it / part of a region, 3 province only
+    date: str | None  # ISO interval 'YYYY-MM-DD/YYYY-MM-DD'
+    time_precision: int | None  # ACLED 1 day, 2 a few days / a week, 3 a month
+    date_from_published: bool  # no time expression governs the clause: the publication date stands in
+    fatalities: dict[str, int] | None  # {'low', 'best', 'high'} from numbers the text states; else None
+    reported_by: str | None  # claim id when the event is only somebody's claim
+    stance: str | None  # that claim's stance ('asserted' | 'hedged' | 'denied')
+    evidence: str
+    start: int
+    end: int
+    trigger: str | None = None  # the word that evokes the event ("shelled", "captured")
+    modality: str | None = None  # None for a reported fact; 'negated' | 'future' | 'hypothetical'
+    extractor: str = "events.rules/1"
+    confidence: float = 0.5
+
+
+@dataclass(slots=True)
 class StageError:
     """A per-document failure of one stage, kept instead of raised so the batch goes on."""
 
@@ -188,7 +227,7 @@ class Document:
     times: list[TimeExpression] = field(default_factory=list)
     places: list[PlaceMention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)  # seam for the events issue
+    events: list[Event] = field(default_factory=list)
     errors: list[StageError] = field(default_factory=list)
     # The spaCy Doc of article.text; transient (never serialised, never stored).
     nlp: Any = None
@@ -211,7 +250,7 @@ class Document:
         out["claims"] = [asdict(c) for c in self.claims]
         out["times"] = [asdict(t) for t in self.times]
         out["places"] = [asdict(p) for p in self.places]
-        out["events"] = list(self.events)
+        out["events"] = [asdict(e) for e in self.events]
         out["errors"] = [asdict(e) for e in self.errors]
         return out
 
@@ -228,7 +267,7 @@ class Document:
             times=[TimeExpression(**t) for t in data.get("times", [])],
             places=[PlaceMention(**p) for p in data.get("places", [])],
             claims=[Claim(**c) for c in data.get("claims", [])],
-            events=list(data.get("events", [])),
+            events=[Event(**e) for e in data.get("events", [])],
             errors=[StageError(**e) for e in data.get("errors", [])],
         )
 

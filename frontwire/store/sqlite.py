@@ -191,7 +191,7 @@ class SQLiteStore:
         )
         db.executemany(
             "INSERT OR IGNORE INTO events (doc_id, seq, event_json) VALUES (?, ?, ?)",
-            [(doc.id, i, json.dumps(e)) for i, e in enumerate(doc.events)],
+            [(doc.id, i, json.dumps(asdict(e))) for i, e in enumerate(doc.events)],
         )
         db.execute("DELETE FROM skips WHERE source = ?", (art.source,))
 
