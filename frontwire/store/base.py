@@ -65,6 +65,31 @@ class Store(Protocol):
         """Claims, filtered by speaker (name or mention, case-insensitive substring), stance, document."""
         ...
 
+    def query_events(
+        self,
+        type_: str | None = None,
+        sub_type: str | None = None,
+        place: str | None = None,
+        actor: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Row]:
+        """Coded events with their provenance, ordered by first day (undated last), document, offset.
+
+        Filters (each optional, all combined): ACLED event type and sub-event type (any case);
+        ``place``, the place's name or its admin1 (case-insensitive, whole name); ``actor``, a
+        case-insensitive substring of actor1 or actor2; ``since``/``until`` (``YYYY-MM-DD``), kept
+        when the event's date interval overlaps the period (undated events are then left out);
+        ``doc_id``. Every row holds all Event fields (``modality`` included, for callers that keep
+        negated or hypothetical events out of counts), ``doc_id``, ``date_start``/``date_end``,
+        ``place_name`` (the places record), ``reported_by_speaker`` (the claim's speaker), and the
+        document's ``outlet``, ``title`` and ``published``.
+        """
+        ...
+
     def query_places(self, name: str | None = None, doc_id: str | None = None, limit: int = 100) -> list[Row]:
         """Resolved place mentions grouped by place, with coordinates and counts."""
         ...

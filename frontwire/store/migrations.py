@@ -171,6 +171,59 @@ def m002_claims_times_places() -> str:
         """
 
 
+@migration("m003_events")
+def m003_events() -> str:
+    # The m002 seam held one JSON blob per event; no released data used it, and its rows predate the
+    # Event record, so it is replaced, not converted (reprocess a document to code its events).
+    # One column per Event field; fatalities as three columns; the interval also split into its
+    # start and end days so that period queries can use an index.
+    return """
+        DROP TABLE events;
+        CREATE TABLE events (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            event_type TEXT NOT NULL,
+            sub_event_type TEXT NOT NULL,
+            plover_type TEXT,
+            plover_mode TEXT,
+            actor1 TEXT,
+            actor2 TEXT,
+            target TEXT,
+            place TEXT,
+            place_id TEXT REFERENCES places(id),
+            country TEXT,
+            admin1 TEXT,
+            lat REAL,
+            lon REAL,
+            geo_precision INTEGER CHECK (geo_precision IS NULL OR geo_precision IN (1, 2, 3)),
+            date TEXT,
+            date_start TEXT,
+            date_end TEXT,
+            time_precision INTEGER CHECK (time_precision IS NULL OR time_precision IN (1, 2, 3)),
+            date_from_published INTEGER NOT NULL CHECK (date_from_published IN (0, 1)),
+            fatalities_low INTEGER CHECK (fatalities_low IS NULL OR fatalities_low >= 0),
+            fatalities_best INTEGER CHECK (fatalities_best IS NULL OR fatalities_best >= 0),
+            fatalities_high INTEGER CHECK (fatalities_high IS NULL OR fatalities_high >= 0),
+            reported_by TEXT,
+            stance TEXT CHECK (stance IS NULL OR stance IN ('asserted', 'hedged', 'denied')),
+            evidence TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            "trigger" TEXT,
+            modality TEXT,
+            extractor TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            PRIMARY KEY (doc_id, id)
+        );
+        CREATE INDEX events_date ON events(date_start, date_end);
+        CREATE INDEX events_date_end ON events(date_end);
+        CREATE INDEX events_place ON events(place_id);
+        CREATE INDEX events_type ON events(event_type, sub_event_type);
+        CREATE INDEX events_doc ON events(doc_id, seq);
+        """
+
+
 def migrate(db: sqlite3.Connection) -> list[str]:
     """Apply pending migrations in order; returns the names applied now."""
     db.execute(

@@ -7,12 +7,14 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from frontwire.errors import NotFound, StoreError
-from frontwire.model import Document, normalise_text_for_id, sha256_hex
+from frontwire.model import Document, Event, normalise_text_for_id, sha256_hex
+from frontwire.store import taxonomy
 from frontwire.store.base import AddResult, Row
 from frontwire.store.migrations import migrate
 
@@ -20,6 +22,84 @@ _DOC_COLUMNS = (
     "id", "source", "url", "canonical_url", "outlet", "title", "author", "section", "published",
     "published_source", "language", "text", "raw_sha256", "fetched_at", "duplicate_of", "extractor",
 )  # fmt: skip
+
+
+# Event fields stored one column each; ``fatalities`` is split into three columns and the ``date``
+# interval is also kept as its first and last day (``date_start``/``date_end``) for period queries.
+_FATALITY_KEYS = ("low", "best", "high")
+_EVENT_COLUMNS = tuple(f.name for f in fields(Event) if f.name != "fatalities")
+_EVENT_INSERT = (
+    "INSERT OR IGNORE INTO events (doc_id, seq, date_start, date_end, fatalities_low, fatalities_best,"
+    " fatalities_high, " + ", ".join(f'"{c}"' for c in _EVENT_COLUMNS) + ")"
+    " VALUES (" + ", ".join("?" * (7 + len(_EVENT_COLUMNS))) + ")"
+)
+# What query_events adds to the Event fields: the interval's days, the place record's name, the
+# claim's speaker and the document.
+_EVENT_PROVENANCE = (
+    "date_start",
+    "date_end",
+    "place_name",
+    "reported_by_speaker",
+    "outlet",
+    "title",
+    "published",
+)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _fold(value: str | None) -> str | None:
+    """SQL ``fw_fold(x)``: Unicode case folding (SQLite's lower() folds ASCII only)."""
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _interval_days(value: str | None) -> tuple[str | None, str | None]:
+    """First and last day of an ISO interval ('YYYY-MM-DD/YYYY-MM-DD', or one day); (None, None) if not one."""
+    if not value:
+        return None, None
+    parts = value.split("/")
+    if len(parts) > 2:
+        return None, None
+    try:
+        days = [date.fromisoformat(part.strip()[:10]).isoformat() for part in parts]
+    except ValueError:
+        return None, None
+    if days[-1] < days[0]:
+        return None, None
+    return days[0], days[-1]
+
+
+def _event_values(doc_id: str, seq: int, event: Event) -> list[Any]:
+    fatalities = event.fatalities or {}
+    unknown = set(fatalities) - set(_FATALITY_KEYS)
+    if unknown:
+        raise StoreError(
+            f"event {event.id} of {doc_id}: fatalities keys must be low/best/high, not {sorted(unknown)}"
+        )
+    start, end = _interval_days(event.date)
+    values = [getattr(event, c) for c in _EVENT_COLUMNS]
+    return [
+        doc_id,
+        seq,
+        start,
+        end,
+        *(fatalities.get(k) for k in _FATALITY_KEYS),
+        *(int(v) if isinstance(v, bool) else v for v in values),
+    ]
+
+
+def _event_json(row: Row) -> dict[str, Any]:
+    """An events row as the Event's JSON form (the inverse of _event_values)."""
+    data = {c: row[c] for c in _EVENT_COLUMNS}
+    data["date_from_published"] = bool(data["date_from_published"])
+    fatalities = {k: row[f"fatalities_{k}"] for k in _FATALITY_KEYS if row[f"fatalities_{k}"] is not None}
+    data["fatalities"] = fatalities or None
+    return data
+
+
+def _day(value: str, name: str) -> str:
+    if not _ISO_DAY.fullmatch(value):
+        raise ValueError(f"{name} must be a date YYYY-MM-DD, not {value!r}")
+    return date.fromisoformat(value).isoformat()
 
 
 def _rows(cursor: sqlite3.Cursor) -> list[Row]:
@@ -38,6 +118,7 @@ class SQLiteStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.create_function("fw_fold", 1, _fold, deterministic=True)
             migrate(self.db)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open SQLite store {self.path}: {exc}") from exc
@@ -189,10 +270,15 @@ class SQLiteStore:
                 for p in doc.places
             ],
         )
-        db.executemany(
-            "INSERT OR IGNORE INTO events (doc_id, seq, event_json) VALUES (?, ?, ?)",
-            [(doc.id, i, json.dumps(asdict(e))) for i, e in enumerate(doc.events)],
-        )
+        for e in doc.events:
+            if e.place_id:
+                # The event's place links to the places table (a gazetteer row from the place mentions
+                # above wins; an event may name a place no mention resolved, so write it here too).
+                db.execute(
+                    "INSERT OR IGNORE INTO places (id, name, country, admin1, lat, lon) VALUES (?, ?, ?, ?, ?, ?)",
+                    (e.place_id, e.place, e.country, e.admin1, e.lat, e.lon),
+                )
+        db.executemany(_EVENT_INSERT, [_event_values(doc.id, i, e) for i, e in enumerate(doc.events)])
         db.execute("DELETE FROM skips WHERE source = ?", (art.source,))
 
     def has_raw(self, raw_sha256: str) -> str | None:
@@ -256,8 +342,8 @@ class SQLiteStore:
             )
         )
         data["events"] = [
-            json.loads(r[0])
-            for r in self.db.execute("SELECT event_json FROM events WHERE doc_id = ? ORDER BY seq", (doc_id,))
+            _event_json(r)
+            for r in _rows(self.db.execute("SELECT * FROM events WHERE doc_id = ? ORDER BY seq", (doc_id,)))
         ]
         return Document.from_json(data)
 
@@ -322,6 +408,68 @@ class SQLiteStore:
                 (pattern, doc_id, limit),
             )
         )
+
+    def query_events(
+        self,
+        type_: str | None = None,
+        sub_type: str | None = None,
+        place: str | None = None,
+        actor: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Row]:
+        # Only the filters given become SQL (so each can use its index); every value is a parameter.
+        where: list[str] = []
+        params: list[Any] = []
+        if type_:
+            where.append("e.event_type = ?")
+            params.append(taxonomy.event_type(type_) or type_)
+        if sub_type:
+            canonical = taxonomy.sub_event_type(sub_type)
+            if canonical and not type_:
+                # The sub-type's own event type lets the (event_type, sub_event_type) index serve it.
+                where.append("e.event_type = ?")
+                params.append(taxonomy.SUB_EVENT_TYPES[canonical])
+            where.append("e.sub_event_type = ?")
+            params.append(canonical or sub_type)
+        if place and place.strip():
+            key = place.strip().casefold()
+            where.append(
+                "(e.place_id IN (SELECT id FROM places WHERE fw_fold(name) = ? OR fw_fold(admin1) = ?)"
+                " OR fw_fold(e.place) = ? OR fw_fold(e.admin1) = ?)"
+            )
+            params += [key] * 4
+        if actor and actor.strip():
+            key = actor.strip().casefold()
+            where.append("(instr(fw_fold(e.actor1), ?) > 0 OR instr(fw_fold(e.actor2), ?) > 0)")
+            params += [key, key]
+        # In the period when the event's interval overlaps it (an undated event is in no period).
+        if since:
+            where.append("e.date_end >= ?")
+            params.append(_day(since, "since"))
+        if until:
+            where.append("e.date_start <= ?")
+            params.append(_day(until, "until"))
+        if doc_id:
+            where.append("e.doc_id = ?")
+            params.append(doc_id)
+        sql = (
+            "SELECT e.*, d.outlet, d.title, d.published, p.name AS place_name,"
+            " (SELECT coalesce(c.speaker_name, c.speaker) FROM claims c"
+            "  WHERE c.doc_id = e.doc_id AND c.claim_id = e.reported_by LIMIT 1) AS reported_by_speaker"
+            " FROM events e JOIN documents d ON d.id = e.doc_id LEFT JOIN places p ON p.id = e.place_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY e.date_start NULLS LAST, e.doc_id, e.start, e.seq LIMIT ? OFFSET ?"
+        )
+        out = []
+        for r in _rows(self.db.execute(sql, [*params, limit, offset])):
+            row: Row = {"doc_id": r["doc_id"], **_event_json(r)}
+            row.update({k: r[k] for k in _EVENT_PROVENANCE})
+            out.append(row)
+        return out
 
     def query_times(self, doc_id: str | None = None, limit: int = 100) -> list[Row]:
         return _rows(
