@@ -360,6 +360,166 @@ def times_command(
     _print_rows(rows, ["text", "type", "value", "precision", "anchor"], "times", as_json)
 
 
+def _event_kinds(type_: str | None, sub_type: str | None) -> tuple[str | None, str | None]:
+    """Check --type/--sub-type against ACLED's names (any case); the canonical spellings."""
+    from frontwire.store import taxonomy
+
+    canonical_type = canonical_sub = None
+    if type_ is not None:
+        canonical_type = taxonomy.event_type(type_)
+        if canonical_type is None:
+            raise typer.BadParameter(
+                f"unknown event type {type_!r}; ACLED's event types are: {'; '.join(taxonomy.EVENT_TYPES)}",
+                param_hint="--type",
+            )
+    if sub_type is not None:
+        canonical_sub = taxonomy.sub_event_type(sub_type)
+        if canonical_sub is None:
+            listing = "; ".join(f"{t}: {', '.join(subs)}" for t, subs in taxonomy.EVENT_TYPES.items())
+            raise typer.BadParameter(
+                f"unknown sub-event type {sub_type!r}; ACLED's sub-event types are: {listing}",
+                param_hint="--sub-type",
+            )
+        parent = taxonomy.SUB_EVENT_TYPES[canonical_sub]
+        if canonical_type is not None and parent != canonical_type:
+            raise typer.BadParameter(
+                f"{canonical_sub!r} is a sub-event type of {parent!r}, not of {canonical_type!r}",
+                param_hint="--sub-type",
+            )
+    return canonical_type, canonical_sub
+
+
+def _day(value: str | None, option: str) -> str | None:
+    """Check a period bound: a calendar date written YYYY-MM-DD."""
+    if value is None:
+        return None
+    import datetime
+    import re
+
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from None
+
+
+def _full_doc_id(store: Any, doc: str | None) -> str | None:
+    """--doc as a full id: a short id (as the tables print) is resolved like `show` does."""
+    if doc is None or len(doc) >= 64:
+        return doc
+    matches = store.find_ids(doc)
+    if len(matches) > 1:
+        raise typer.BadParameter(
+            f"{doc!r} matches several documents: give more characters", param_hint="--doc"
+        )
+    if not matches:
+        raise typer.BadParameter(f"no stored document id starts with {doc!r}", param_hint="--doc")
+    return str(matches[0])
+
+
+def _deaths(fatalities: dict[str, int] | None) -> str:
+    """Fatalities as '4 (3-5)': the best estimate, then the stated range; '' when the text gives none."""
+    if not fatalities:
+        return ""
+    low, best, high = (fatalities.get(k) for k in ("low", "best", "high"))
+    if low is not None and high is not None:
+        bounds = "" if low == high else f"{low}-{high}"
+    elif low is not None:
+        bounds = f"at least {low}"
+    elif high is not None:
+        bounds = f"up to {high}"
+    else:
+        bounds = ""
+    if best is None:
+        return bounds or str(low)
+    return f"{best} ({bounds})" if bounds else str(best)
+
+
+def _event_cells(row: dict[str, Any]) -> dict[str, str]:
+    """One events table row: short, readable cells (markup in the text escaped)."""
+    from rich.markup import escape
+
+    start, end = row["date_start"], row["date_end"]
+    # No date, or one that is not a day interval: shown as stored.
+    when = (row["date"] or "") if start is None else (start if start == end else f"{start}…{end}")
+    if row["date_from_published"] and when:
+        when += " (published)"
+    place = row["place_name"] or row["place"] or ""
+    if row["admin1"] and row["admin1"] != place:
+        place = f"{place} ({row['admin1']})" if place else row["admin1"]
+    deaths = _deaths(row["fatalities"])
+    source = ""
+    if row["reported_by"]:
+        source = f"{row['reported_by_speaker'] or row['reported_by']} ({row['stance'] or 'claim'})"
+    if row["modality"]:
+        source = f"{source}, {row['modality']}" if source else row["modality"]
+    evidence = row["evidence"]
+    if len(evidence) > EVIDENCE_CHARS:
+        evidence = evidence[: EVIDENCE_CHARS - 1].rstrip() + "…"
+    cells = {
+        "date": when,
+        "type": f"{row['event_type']} / {row['sub_event_type']}",
+        "actors": "; ".join(a for a in (row["actor1"], row["actor2"]) if a),
+        "place": place,
+        "fatalities": deaths,
+        "source": source,
+        "outlet": row["outlet"] or "",
+        "doc": row["doc_id"][:SHORT_ID],
+        "evidence": evidence,
+    }
+    return {k: escape(v) for k, v in cells.items()}
+
+
+EVIDENCE_CHARS = 100
+EventTypeOption = Annotated[
+    str | None, typer.Option("--type", "-t", help="ACLED event type, e.g. Battles (any case).")
+]
+EventSubTypeOption = Annotated[
+    str | None,
+    typer.Option("--sub-type", help="ACLED sub-event type, e.g. 'Air/drone strike' (any case)."),
+]
+
+
+@app.command("events")
+def events_command(
+    type_: EventTypeOption = None,
+    sub_type: EventSubTypeOption = None,
+    place: Annotated[str | None, typer.Option("--place", help="Place name or its region (admin1).")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Either actor (substring).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this day, YYYY-MM-DD.")] = None,
+    doc: Annotated[str | None, typer.Option("--doc", help="Only this document id (or a prefix).")] = None,
+    db: DbOption = None,
+    limit: LimitOption = 100,
+    offset: Annotated[int, typer.Option("--offset", help="Skip this many rows first.")] = 0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Coded events (ACLED types) with their evidence sentence, document and outlet, by date.
+
+    An event is in the period --since/--until when its date interval overlaps it. Events that are only
+    somebody's claim name the speaker and the stance; negated, future or hypothetical ones say so.
+    """
+    type_, sub_type = _event_kinds(type_, sub_type)
+    since, until = _day(since, "--since"), _day(until, "--until")
+    if since and until and since > until:
+        raise typer.BadParameter(f"--since {since} is after --until {until}", param_hint="--since")
+    store = _open(db)
+    rows = store.query_events(
+        type_=type_,
+        sub_type=sub_type,
+        place=place,
+        actor=actor,
+        since=since,
+        until=until,
+        doc_id=_full_doc_id(store, doc),
+        limit=limit,
+        offset=offset,
+    )
+    columns = ["date", "type", "actors", "place", "fatalities", "source", "outlet", "doc", "evidence"]
+    _print_rows(rows if as_json else [_event_cells(r) for r in rows], columns, "events", as_json)
+
+
 @app.command("skips")
 def skips_command(db: DbOption = None, limit: LimitOption = 100, as_json: JsonFlag = False) -> None:
     """Inputs that produced no document, with the reason."""
