@@ -369,18 +369,18 @@ def _event_kinds(type_: str | None, sub_type: str | None) -> tuple[str | None, s
         canonical_type = taxonomy.event_type(type_)
         if canonical_type is None:
             raise typer.BadParameter(
-                f"unknown event type {type_!r}; ACLED's event types are: {'; '.join(taxonomy.EVENT_TYPES)}",
+                f"unknown event type {type_!r}; ACLED's event types are: {'; '.join(taxonomy.event_types())}",
                 param_hint="--type",
             )
     if sub_type is not None:
         canonical_sub = taxonomy.sub_event_type(sub_type)
         if canonical_sub is None:
-            listing = "; ".join(f"{t}: {', '.join(subs)}" for t, subs in taxonomy.EVENT_TYPES.items())
+            listing = "; ".join(f"{t}: {', '.join(subs)}" for t, subs in taxonomy.event_types().items())
             raise typer.BadParameter(
                 f"unknown sub-event type {sub_type!r}; ACLED's sub-event types are: {listing}",
                 param_hint="--sub-type",
             )
-        parent = taxonomy.SUB_EVENT_TYPES[canonical_sub]
+        parent = taxonomy.sub_event_types()[canonical_sub]
         if canonical_type is not None and parent != canonical_type:
             raise typer.BadParameter(
                 f"{canonical_sub!r} is a sub-event type of {parent!r}, not of {canonical_type!r}",
@@ -418,7 +418,7 @@ def _full_doc_id(store: Any, doc: str | None) -> str | None:
     return str(matches[0])
 
 
-def _deaths(fatalities: dict[str, int] | None) -> str:
+def _deaths(fatalities: dict[str, int | None] | None) -> str:
     """Fatalities as '4 (3-5)': the best estimate, then the stated range; '' when the text gives none."""
     if not fatalities:
         return ""

@@ -91,8 +91,9 @@ def _event_json(row: Row) -> dict[str, Any]:
     """An events row as the Event's JSON form (the inverse of _event_values)."""
     data = {c: row[c] for c in _EVENT_COLUMNS}
     data["date_from_published"] = bool(data["date_from_published"])
-    fatalities = {k: row[f"fatalities_{k}"] for k in _FATALITY_KEYS if row[f"fatalities_{k}"] is not None}
-    data["fatalities"] = fatalities or None
+    # Stated numbers come back as all three keys, None where the text gives no such bound.
+    fatalities = {k: row[f"fatalities_{k}"] for k in _FATALITY_KEYS}
+    data["fatalities"] = fatalities if any(v is not None for v in fatalities.values()) else None
     return data
 
 
@@ -432,7 +433,7 @@ class SQLiteStore:
             if canonical and not type_:
                 # The sub-type's own event type lets the (event_type, sub_event_type) index serve it.
                 where.append("e.event_type = ?")
-                params.append(taxonomy.SUB_EVENT_TYPES[canonical])
+                params.append(taxonomy.sub_event_types()[canonical])
             where.append("e.sub_event_type = ?")
             params.append(canonical or sub_type)
         if place and place.strip():

@@ -1,63 +1,43 @@
-"""ACLED's 6 event types and 25 sub-event types (DESIGN section 4): the one list queries validate against.
+"""ACLED's 6 event types and 25 sub-event types (DESIGN section 4), as queries validate them.
 
-Names are ACLED's, spelled as in the codebook. Lookups are case-insensitive and return the canonical
-spelling, so ``--type battles`` and ``--sub-type "air/drone strike"`` find the stored events.
+The names are read from ``frontwire/data/events/acled_types.csv``, the one table the events stage,
+its scorer and the store share. Lookups are case-insensitive and give the canonical spelling, so
+``--type battles`` and ``--sub-type "air/drone strike"`` find the stored events.
 """
 
 from __future__ import annotations
 
-EVENT_TYPES: dict[str, tuple[str, ...]] = {
-    "Battles": (
-        "Armed clash",
-        "Government regains territory",
-        "Non-state actor overtakes territory",
-    ),
-    "Explosions/Remote violence": (
-        "Chemical weapon",
-        "Air/drone strike",
-        "Suicide bomb",
-        "Shelling/artillery/missile attack",
-        "Remote explosive/landmine/IED",
-        "Grenade",
-    ),
-    "Violence against civilians": (
-        "Sexual violence",
-        "Attack",
-        "Abduction/forced disappearance",
-    ),
-    "Protests": (
-        "Peaceful protest",
-        "Protest with intervention",
-        "Excessive force against protesters",
-    ),
-    "Riots": (
-        "Violent demonstration",
-        "Mob violence",
-    ),
-    "Strategic developments": (
-        "Agreement",
-        "Arrests",
-        "Change to group/activity",
-        "Disrupted weapons use",
-        "Headquarters or base established",
-        "Looting/property destruction",
-        "Non-violent transfer of territory",
-        "Other",
-    ),
-}
+import csv
+from functools import cache
+from importlib import resources as importlib_resources
 
-# Each sub-event type belongs to exactly one event type (ACLED's names are unique across types).
-SUB_EVENT_TYPES: dict[str, str] = {sub: type_ for type_, subs in EVENT_TYPES.items() for sub in subs}
 
-_TYPES_FOLDED = {t.casefold(): t for t in EVENT_TYPES}
-_SUBS_FOLDED = {s.casefold(): s for s in SUB_EVENT_TYPES}
+@cache
+def event_types() -> dict[str, tuple[str, ...]]:
+    """Each ACLED event type with its sub-event types, in the table's order."""
+    path = importlib_resources.files("frontwire").joinpath("data", "events", "acled_types.csv")
+    out: dict[str, list[str]] = {}
+    for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines()):
+        out.setdefault(row["event_type"], []).append(row["sub_event_type"])
+    return {type_: tuple(subs) for type_, subs in out.items()}
+
+
+@cache
+def sub_event_types() -> dict[str, str]:
+    """ACLED sub-event type -> its event type (each sub-type belongs to exactly one type)."""
+    return {sub: type_ for type_, subs in event_types().items() for sub in subs}
+
+
+@cache
+def _folded() -> tuple[dict[str, str], dict[str, str]]:
+    return {t.casefold(): t for t in event_types()}, {s.casefold(): s for s in sub_event_types()}
 
 
 def event_type(value: str) -> str | None:
     """The canonical ACLED event type for ``value`` (any case), or None when it is not one."""
-    return _TYPES_FOLDED.get(value.strip().casefold())
+    return _folded()[0].get(value.strip().casefold())
 
 
 def sub_event_type(value: str) -> str | None:
     """The canonical ACLED sub-event type for ``value`` (any case), or None when it is not one."""
-    return _SUBS_FOLDED.get(value.strip().casefold())
+    return _folded()[1].get(value.strip().casefold())

@@ -160,10 +160,18 @@ def test_events_roundtrip_is_exact(store) -> None:  # type: ignore[no-untyped-de
     assert back.events[1].fatalities is None and back.events[1].date_from_published is True
 
 
-def test_events_partial_fatalities_roundtrip(store) -> None:  # type: ignore[no-untyped-def]
-    doc = make_doc(events=[shelling(fatalities={"best": 2})])
-    store.add_documents([doc])
-    assert store.get("d1").events[0].fatalities == {"best": 2}
+def test_events_partial_fatalities_come_back_with_all_three_keys(store) -> None:  # type: ignore[no-untyped-def]
+    stated = {"low": None, "best": 2, "high": None}
+    store.add_documents([make_doc(events=[shelling(fatalities=stated), withdrawal(fatalities={"high": 9})])])
+    back = store.get("d1").events
+    assert back[0].fatalities == stated  # the canonical form round-trips exactly
+    assert back[1].fatalities == {"low": None, "best": None, "high": 9}
+
+
+def test_events_all_null_fatalities_are_none(store) -> None:  # type: ignore[no-untyped-def]
+    nulls = {"low": None, "best": None, "high": None}
+    store.add_documents([make_doc(events=[shelling(fatalities=nulls)])])
+    assert store.get("d1").events[0].fatalities is None  # no stated number: unknown, not a count
 
 
 def test_events_unknown_fatality_key_is_refused(store) -> None:  # type: ignore[no-untyped-def]
@@ -356,3 +364,24 @@ def test_events_migration_keeps_documents_of_the_previous_schema(
         assert store.get("d1").events == make_doc().events
     finally:
         store.close()
+
+
+def test_events_taxonomy_is_acled_six_types_and_25_sub_types() -> None:
+    from frontwire.store import taxonomy
+
+    types = taxonomy.event_types()
+    # DESIGN section 4: 3 battles, 6 explosions, 3 violence against civilians, 3 protests, 2 riots,
+    # 8 strategic developments.
+    assert {t: len(subs) for t, subs in types.items()} == {
+        "Battles": 3,
+        "Explosions/Remote violence": 6,
+        "Violence against civilians": 3,
+        "Protests": 3,
+        "Riots": 2,
+        "Strategic developments": 8,
+    }
+    assert len(taxonomy.sub_event_types()) == 25  # no sub-type under two types
+    assert taxonomy.event_type(" riots ") == "Riots"
+    assert taxonomy.sub_event_type("AIR/DRONE STRIKE") == "Air/drone strike"
+    assert taxonomy.sub_event_types()["Attack"] == "Violence against civilians"
+    assert taxonomy.event_type("Shelling") is None and taxonomy.sub_event_type("Battles") is None
