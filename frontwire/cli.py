@@ -532,13 +532,14 @@ def stages_command() -> None:
     """The per-document stages in order, with what each reads and writes."""
     from frontwire.pipeline import STAGES
 
-    table = Table(title="per-document stages")
-    for col in ("stage", "entry point", "requires", "assigns"):
+    table = Table(title="per-document stages (frontwire.pipeline.STAGES)")
+    for col in ("stage", "kind", "entry point", "requires", "assigns", "extractor", "resources"):
         table.add_column(col)
-    table.add_row("extract", "frontwire.extract:article", "RawItem", "Article")
-    table.add_row("nlp", "frontwire.nlp:annotate", "article.text", "mentions, entities, nlp")
     for s in STAGES:
-        table.add_row(s.name, s.entry, ", ".join(s.requires), s.assigns)
+        table.add_row(
+            s.name, s.kind, s.entry, ", ".join(s.requires), ", ".join(s.assigns), s.extractor,
+            ", ".join(s.resources),
+        )  # fmt: skip
     console.print(table)
 
 

@@ -196,7 +196,7 @@ class Event:
     date: str | None  # ISO interval 'YYYY-MM-DD/YYYY-MM-DD'
     time_precision: int | None  # ACLED 1 day, 2 a few days / a week, 3 a month
     date_from_published: bool  # no time expression governs the clause: the publication date stands in
-    fatalities: dict[str, int] | None  # {'low', 'best', 'high'} from numbers the text states; else None
+    fatalities: dict[str, int | None] | None  # {'low', 'best', 'high'}: numbers the text states; else None
     reported_by: str | None  # claim id when the event is only somebody's claim
     stance: str | None  # that claim's stance ('asserted' | 'hedged' | 'denied')
     evidence: str

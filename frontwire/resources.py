@@ -60,6 +60,20 @@ class Resources:
 
         return load_resources()
 
+    @cached_property
+    def event_classifier(self) -> Any:
+        """The sentence classifier of event types (frontwire.events.classify)."""
+        from frontwire.events.classify import load_classifier
+
+        return load_classifier()
+
+    @cached_property
+    def event_rules(self) -> Any:
+        """Trigger words, actor names, weapon and PLOVER tables of the events stage (frontwire.events)."""
+        from frontwire.events import load_resources
+
+        return load_resources()
+
 
 _DEFAULT: Resources | None = None
 

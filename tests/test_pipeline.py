@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from functools import cached_property
+
 import pytest
 
 from frontwire import pipeline
@@ -9,18 +12,50 @@ from frontwire.model import Article, Document, RawItem
 from frontwire.pipeline import STAGES, Outcome, Stage, run_stages
 
 
+def test_pipeline_stage_table_contracts_name_real_fields() -> None:
+    raw_fields = {f.name for f in fields(RawItem)}
+    doc_attrs = {f.name for f in fields(Document)} | {"id", "text"}
+    art_fields = {f.name for f in fields(Article)}
+    kinds = [s.kind for s in STAGES]
+    # One item stage first, then one batch (NLP) stage, then document stages.
+    assert kinds[:2] == ["item", "batch"] and set(kinds[2:]) == {"document"}
+    for s in STAGES:
+        names = raw_fields if s.kind == "item" else doc_attrs | art_fields
+        assert set(s.requires) <= names, f"{s.name} requires unknown {set(s.requires) - names}"
+        if s.kind == "item":
+            assert s.assigns == ("article",)
+        else:
+            assert set(s.assigns) <= {f.name for f in fields(Document)}, s.name
+        if s.kind == "document":
+            assert len(s.assigns) == 1, f"{s.name}: a document stage fills one attribute"
+
+
 def test_pipeline_stage_requirements_are_assigned_earlier() -> None:
-    # What the NLP stage and the Article provide before the post-NLP stages run.
-    available = {"text", "nlp", "published", "mentions", "entities"}
-    for stage in STAGES:
-        missing = set(stage.requires) - available
-        assert not missing, f"{stage.name} requires {missing} before anything assigns it"
-        available.add(stage.assigns)
+    # The Article provides its own fields; every other requirement is assigned by an earlier stage.
+    available = {f.name for f in fields(Article)} | {"article"}
+    for s in STAGES[1:]:
+        missing = set(s.requires) - available
+        assert not missing, f"{s.name} requires {missing} before anything assigns it"
+        available.update(s.assigns)
 
 
-def test_pipeline_stage_entry_points_exist() -> None:
-    for stage in STAGES:
-        assert callable(stage.load()), stage.entry
+def test_pipeline_stage_entry_points_and_resources_exist() -> None:
+    from frontwire.resources import Resources
+
+    for s in STAGES:
+        assert callable(s.load()), s.entry
+        for name in s.resources:
+            assert isinstance(getattr(Resources, name, None), cached_property), f"{s.name}: {name}"
+
+
+def test_pipeline_stage_extractor_matches_the_module() -> None:
+    import importlib
+
+    modules = {"extract": ["frontwire.extract.html", "frontwire.extract.text"]}
+    for s in STAGES:
+        names = modules.get(s.name, [s.entry.split(":")[0]])
+        declared = "|".join(importlib.import_module(m).EXTRACTOR for m in names)
+        assert declared == s.extractor, s.name
 
 
 def _boom(document: Document, resources: object) -> list[object]:
@@ -34,10 +69,10 @@ def _ok(document: Document, resources: object) -> list[object]:
 def test_pipeline_failing_stage_is_recorded_and_later_stages_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         pipeline,
-        "STAGES",
+        "DOCUMENT_STAGES",
         (
-            Stage("first", f"{__name__}:_boom", requires=(), assigns="times"),
-            Stage("second", f"{__name__}:_ok", requires=(), assigns="claims"),
+            Stage("first", f"{__name__}:_boom", "document", requires=(), assigns=("times",), extractor="t/1"),
+            Stage("second", f"{__name__}:_ok", "document", requires=(), assigns=("claims",), extractor="t/1"),
         ),
     )
     doc = Document(article=Article(id="x", source="s", text="t"))
@@ -75,17 +110,13 @@ def test_pipeline_unexpected_extraction_error_is_a_skip(monkeypatch: pytest.Monk
 def test_pipeline_nlp_failure_loses_only_that_document(monkeypatch: pytest.MonkeyPatch, resources) -> None:  # type: ignore[no-untyped-def]
     from frontwire import nlp
 
-    real = nlp.annotate
+    real = nlp.annotate_batch
 
-    def annotate(article: Article, res: object) -> Document:
-        if "poison" in article.text:
+    def batch(articles: list[Article], res: object) -> object:
+        if any("poison" in a.text for a in articles):
             raise ValueError("bad document")
-        return real(article, res)  # type: ignore[arg-type]
+        return real(articles, res)  # type: ignore[arg-type]
 
-    def batch(articles: object, res: object) -> object:
-        raise ValueError("batch failed")
-
-    monkeypatch.setattr(nlp, "annotate", annotate)
     monkeypatch.setattr(nlp, "annotate_batch", batch)
     arts = [Article(id=str(i), source=str(i), text=t) for i, t in enumerate(["Kyiv is calm.", "poison pill"])]
     good, bad = pipeline.process_articles(arts, resources)

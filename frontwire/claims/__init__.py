@@ -15,6 +15,7 @@ from frontwire.claims.rules import RawClaim, announced_claims, has_marker, phras
 from frontwire.claims.speakers import SpeakerResolver
 from frontwire.errors import InputError
 from frontwire.model import Claim, Document, TimeExpression
+from frontwire.nlp.sentences import parse_sentences, sentence_spans
 
 EXTRACTOR = "claims.rules/1"
 __all__ = ["EXTRACTOR", "extract", "load_resources"]
@@ -48,19 +49,6 @@ CARRIED_CONFIDENCE = 0.5
 def load_resources() -> Lexicon:
     """The cue lexicon (read once per process through ``Resources.cues``)."""
     return load_lexicon()
-
-
-def _segments(doc: Any, text: str) -> list[tuple[int, int]]:
-    """Sentence spans from ``senter``, also cut at line breaks (a sentence never spans paragraphs)."""
-    out: list[tuple[int, int]] = []
-    for sent in doc.sents:
-        s = sent.start_char
-        for piece in text[sent.start_char : sent.end_char].split("\n"):
-            if piece.strip():
-                lead = len(piece) - len(piece.lstrip())
-                out.append((s + lead, s + len(piece.rstrip())))
-            s += len(piece) + 1
-    return out
 
 
 def _candidates(doc: Any, text: str, segments: list[tuple[int, int]], lex: Lexicon) -> list[int]:
@@ -99,54 +87,6 @@ def _cue_hashes(strings: Any, lex: Lexicon) -> tuple[Any, Any]:
 
 
 _HASHES: dict[int, tuple[Any, Any]] = {}
-
-
-def _parse_all(resources: Any, doc: Any, text: str, spans: list[tuple[int, int]]) -> list[tuple[Any, int]]:
-    """Dependency-parse the given sentences; returns (parsed Doc, offset of its first character) each.
-
-    Fast path: the main pass already ran tok2vec, whose output the parser's listener reads from
-    ``doc.tensor`` at inference, so the parser alone runs on light per-sentence copies (words, tags,
-    lemmas and the tensor rows), all in one batch: the parser advances the sentences together, which
-    costs a fraction of parsing them one by one or of :func:`frontwire.nlp.model.parse_span` (which
-    re-runs tok2vec, tagger and lemmatizer).
-    """
-    from spacy.attrs import ORTH, POS, SPACY, TAG
-    from spacy.tokens import Doc
-
-    from frontwire.nlp.model import parse_span
-
-    nlp = resources.nlp
-    tensor = getattr(doc, "tensor", None)
-    fast = tensor is not None and tensor.size and len(tensor) == len(doc) and "parser" in nlp.pipe_names
-    out: list[tuple[Any, int] | None] = [None] * len(spans)
-    batch: list[Any] = []
-    slots: list[tuple[int, int]] = []
-    if fast:
-        attrs = [TAG, POS, LEMMA]
-        array = doc.to_array(attrs)
-        # Words and spaces from the columns: no Python Token object per word.
-        words_spaces = doc.to_array([ORTH, SPACY])
-        strings = doc.vocab.strings
-        for n, (start, end) in enumerate(spans):
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None or not len(span):
-                continue
-            cols = words_spaces[span.start : span.end]
-            sdoc = Doc(
-                doc.vocab,
-                words=[strings[int(o)] for o in cols[:, 0]],
-                spaces=cols[:, 1].astype(bool).tolist(),
-            )
-            sdoc.from_array(attrs, array[span.start : span.end])
-            sdoc.tensor = tensor[span.start : span.end]  # type: ignore[index]  # checked not None above
-            batch.append(sdoc)
-            slots.append((n, span.start_char))
-        for (n, off), parsed in zip(slots, nlp.get_pipe("parser").pipe(batch, batch_size=512), strict=True):
-            out[n] = (parsed, off)
-    return [
-        res if res is not None else (parse_span(nlp, text[start:end]), start)
-        for res, (start, end) in zip(out, spans, strict=True)
-    ]
 
 
 def _in_quote(pos: int, quotes: list[Quote]) -> Quote | None:
@@ -419,10 +359,10 @@ def extract(document: Document, resources: Any) -> list[Claim]:
     lex: Lexicon = resources.cues
     doc = document.nlp
     quotes = find_quotes(text)
-    segments = _segments(doc, text)
+    segments = sentence_spans(doc, text)
     raws: list[RawClaim] = []
     spans = [segments[i] for i in _candidates(doc, text, segments, lex)]
-    for (s, e), (parsed, off) in zip(spans, _parse_all(resources, doc, text, spans), strict=True):
+    for (s, e), (parsed, off) in zip(spans, parse_sentences(resources, doc, text, spans), strict=True):
         found = verb_claims(parsed, off, text, lex) + phrase_claims(parsed, off, text, lex)
         found += announced_claims(parsed, off, text, lex)
         for r in found:

@@ -20,6 +20,7 @@ from frontwire.evaluate import extraction as ext_scorer
 from frontwire.evaluate import geo as geo_scorer
 from frontwire.evaluate import timex as timex_scorer
 from frontwire.evaluate.scores import Scores, eval_rules, published_scores
+from frontwire.pipeline import stage
 
 OURS, BASELINE, PUBLISHED, NOT_BUILT, NO_DATA = "ours", "baseline", "published", "not built", "no data"
 
@@ -319,18 +320,18 @@ def task_metadata(ctx: Context) -> TaskResult:
 
 
 def _documents(texts: Iterable[tuple[str, str, str | None]]) -> Iterable[Any]:
-    """(id, text, published) -> annotated Documents (frontwire NLP pass, batched)."""
-    from frontwire import nlp
+    """(id, text, published) -> annotated Documents (the stage table's NLP pass, batched)."""
     from frontwire.model import Article
 
     arts = [Article(id=i, source="eval", text=t, published=d) for i, t, d in texts]
-    return nlp.annotate_batch(arts, _ctx_resources())
+    return stage("nlp").load()(arts, _ctx_resources())  # type: ignore[no-any-return]
 
 
-def _run_stage(doc: Any, module: str, counts: dict[str, int]) -> list[Any]:
+def _run_stage(doc: Any, name: str, counts: dict[str, int]) -> list[Any]:
+    """One document stage of the table; a failing document is an empty prediction, counted."""
     try:
-        return list(importlib.import_module(module).extract(doc, _ctx_resources()))
-    except Exception:  # one failing document is an empty prediction; the count says how many
+        return list(stage(name).load()(doc, _ctx_resources()))
+    except Exception:
         counts["stage_errors"] = counts.get("stage_errors", 0) + 1
         return []
 
@@ -367,7 +368,7 @@ def task_claims(ctx: Context) -> TaskResult:
         preds: dict[str, list[claims_scorer.Attribution]] = {}
         for doc in _documents((a["id"], a["text"], a.get("publication_date")) for a in arts):
             if with_timex:
-                doc.times = _run_stage(doc, "frontwire.timex", {})
+                doc.times = _run_stage(doc, "timex", {})
             preds[doc.id] = [
                 claims_scorer.Attribution(
                     cue=[(c.cue_start, c.cue_end)],
@@ -375,7 +376,7 @@ def task_claims(ctx: Context) -> TaskResult:
                     content=[(c.start, c.end)], speaker=c.speaker, speaker_name=c.speaker_name,
                     direct=c.direct,
                 )
-                for c in _run_stage(doc, "frontwire.claims", counts)
+                for c in _run_stage(doc, "claims", counts)
             ]  # fmt: skip
         scores = claims_scorer.claims_scores(preds, gold, ctx.errors)
         scores.counts.update(counts)
@@ -414,7 +415,7 @@ def task_timex(ctx: Context) -> TaskResult:
         for doc in _documents((d["id"], d["text"], (d.get("dct") or {}).get("value")) for d in docs):
             preds[doc.id] = [
                 timex_scorer.Timex(t.start, t.end, t.type, t.timex3, text=t.text)
-                for t in _run_stage(doc, "frontwire.timex", counts)
+                for t in _run_stage(doc, "timex", counts)
             ]
         scores = timex_scorer.timex_scores(preds, gold, ctx.errors)
         scores.counts.update(counts)
@@ -471,7 +472,7 @@ def task_geo(ctx: Context) -> TaskResult:
             for doc in _documents((a["id"], a["text"], None) for a in arts):
                 preds[doc.id] = [
                     geo_scorer.PredPlace(p.start, p.end, p.lat, p.lon, p.place_id, p.admin1, p.text)
-                    for p in _run_stage(doc, "frontwire.geo", counts)
+                    for p in _run_stage(doc, "geo", counts)
                 ]
             scores = geo_scorer.geo_scores(preds, gold, types, ctx.errors)
             scores.counts.update(counts)

@@ -1,0 +1,545 @@
+"""Coding one candidate sentence: the governing trigger, its sub-type, actors, target, place, date,
+fatalities, modality and the claim that reports it, from the dependency parse and the records the
+earlier stages made (mentions, places, times, claims)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from frontwire.events.rules import EventRules, Family
+from frontwire.model import Claim, Document, Event, Mention, PlaceMention, TimeExpression, sha256_hex
+
+EXTRACTOR = "events.rules/1"
+# ACLED time precision from the time expression's precision.
+TIME_PRECISION = {"day": 1, "days": 2, "week": 2, "month": 3}
+# Mention types that can be actors, in order of preference when several overlap a phrase.
+ACTOR_TYPES = ("ARMED_GROUP", "UNIT", "ORG", "GPE", "NORP", "PERSON")
+LOWER_BOUND = {"least", "more", "over", "than", "exceeding", "above"}
+UPPER_BOUND = {"up", "most", "nearly", "almost", "under", "fewer", "less"}
+# Dependencies through which a clause shares its governor's subject ("continue to bombard",
+# "determined to hold").
+CLIMB_TO_SUBJECT = frozenset({"xcomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep", "dobj", "acomp"})
+STATEMENT_DEPS = frozenset({"ccomp", "parataxis", "ROOT", "relcl", "acl", "advcl"})
+NEAR_PREPS = {"near", "around", "outside", "of", "towards", "toward", "close", "from"}
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+    doc: Any  # the parsed spaCy Doc of the sentence
+    offset: int  # document offset of its first character
+
+
+def _chars(tok: Any, sentence: Sentence) -> tuple[int, int]:
+    return sentence.offset + tok.idx, sentence.offset + tok.idx + len(tok.text)
+
+
+def _phrase(tok: Any, sentence: Sentence) -> tuple[int, int]:
+    """The noun phrase headed by ``tok``: its left modifiers, itself and compounds/flat names."""
+    left = tok.left_edge
+    right = tok
+    for child in tok.rights:
+        if child.dep_ in ("compound", "flat", "appos", "nummod", "amod") and child.i == right.i + 1:
+            right = child
+    return sentence.offset + left.idx, sentence.offset + right.idx + len(right.text)
+
+
+def _depth(tok: Any) -> int:
+    n = 0
+    while tok.head is not tok and n < 50:
+        tok, n = tok.head, n + 1
+    return n
+
+
+# -- the trigger and the type --------------------------------------------------------------------
+
+
+def _family_of(tok: Any, rules: EventRules) -> Family | None:
+    for key in (tok.lemma_.lower(), tok.lower_):
+        name = rules.trigger_family.get(key)
+        if name is not None:
+            return rules.families[name]
+    return None
+
+
+def _triggers(sent: Any, rules: EventRules) -> list[tuple[Any, Family]]:
+    out = []
+    for tok in sent:
+        if tok.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
+            continue
+        fam = _family_of(tok, rules)
+        if fam is None:
+            continue
+        if fam.needs_object and not any(
+            t.lemma_.lower() in fam.needs_object for t in tok.subtree if t is not tok
+        ):
+            continue  # "send" a message, "provide" details: not aid
+        out.append((tok, fam))
+    return out
+
+
+def _choose(
+    triggers: list[tuple[Any, Family]], prediction: Any, rules: EventRules
+) -> tuple[Any, Family, str, float] | None:
+    """The governing trigger and the sub-type: the classifier's when a trigger family allows it (or it is
+    confident), else the family's default when the classifier hesitated between event types."""
+    if not triggers:
+        return None
+    sent = triggers[0][0].doc
+    # Realis triggers first (a "would leave" clause does not govern the sentence's event), then the
+    # least embedded one.
+    ordered = sorted(
+        triggers, key=lambda tf: (_modality(tf[0], sent, rules)[0] is not None, _depth(tf[0]), tf[0].i)
+    )
+    sub = prediction.sub_event_type
+    if sub is not None:
+        fitting = [tf for tf in ordered if sub in tf[1].sub_types]
+        if fitting:
+            # "agreed to strengthen the defence": the family whose own default is the sub-type wins.
+            tok, fam = min(fitting, key=lambda tf: tf[1].default != sub)
+            return tok, fam, sub, prediction.probability
+        if prediction.probability >= rules.thresholds["override_family"]:
+            tok, fam = ordered[0]
+            return tok, fam, sub, prediction.probability
+    # The classifier abstained or disagrees with every trigger: a family default only when the
+    # classifier did not call it "no event", and only for the governing trigger.
+    top = prediction.ranked[0][0] if prediction.ranked else None
+    tok, fam = ordered[0]
+    if top == "none" or fam.default is None:
+        return None
+    return tok, fam, fam.default, rules.thresholds["fallback_confidence"]
+
+
+# -- modality ------------------------------------------------------------------------------------
+
+
+def _clause_head(tok: Any) -> Any:
+    """The verb that governs a nominal trigger ("the attack was repelled" -> repelled)."""
+    while tok.pos_ != "VERB" and tok.head is not tok and tok.dep_ not in ("ROOT",):
+        tok = tok.head
+    return tok
+
+
+def _modality(trigger: Any, sent: Any, rules: EventRules) -> tuple[str | None, bool]:
+    """('negated' | 'future' | 'hypothetical' | None, hedged) of the clause the trigger governs."""
+    m = rules.modality
+    hedged = False
+    if sent.text.rstrip().endswith("?"):
+        return "hypothetical", False
+    chain = [trigger]
+    tok = trigger
+    # The verbs above the trigger inside its own statement (xcomp, conj, nominal heads): "plans to
+    # attack", "the attack would ...", "was unable to take". A reporting verb's content clause (ccomp),
+    # a relative or adverbial clause starts a statement of its own and stops the climb.
+    while tok.head is not tok and tok.dep_ not in STATEMENT_DEPS and len(chain) < 8:
+        tok = tok.head
+        chain.append(tok)
+    for i, t in enumerate(chain):
+        kids = list(t.children)
+        if any(
+            k.dep_ == "neg" or (k.lower_ in m["negation_words"] and k.dep_ in ("det", "advmod")) for k in kids
+        ):
+            return "negated", False
+        if i and t.lemma_.lower() in m["intent_heads"]:
+            return "hypothetical", False
+        auxes = [k for k in kids if k.dep_ in ("aux", "auxpass")]
+        lowers = {a.lower_ for a in auxes}
+        if lowers & m["future_aux"]:
+            return "future", False
+        modal = lowers & m["hypothetical_aux"]
+        if modal:
+            # "may be conducting", "might have withdrawn": a hedged report of a real event.
+            if modal <= m["epistemic_aux"] and ({"be", "have", "been"} & lowers or t.tag_ in ("VBG", "VBN")):
+                hedged = True
+            else:
+                return "hypothetical", False
+        if any(k.dep_ == "mark" and k.lower_ in m["conditional_marks"] for k in kids):
+            return "hypothetical", False
+        if t.dep_ in ("advcl",) and any(k.lower_ in ("to",) for k in kids):
+            return "hypothetical", False  # purpose clause: "to capture the city"
+        if (
+            t.dep_ == "pcomp"
+            and t.head.lower_ in ("from", "of")
+            and t.head.head.lemma_.lower() in m["intent_heads"]
+        ):
+            return "hypothetical", False  # "prevent Russia from taking control"
+    return None, hedged
+
+
+# -- actors --------------------------------------------------------------------------------------
+
+
+def _mentions_in(mentions: list[Mention], start: int, end: int) -> list[Mention]:
+    return [m for m in mentions if m.start < end and start < m.end]
+
+
+def _actor_name(
+    tok: Any, sentence: Sentence, document: Document, rules: EventRules, violent: bool
+) -> tuple[str | None, tuple[int, int]]:
+    """ACLED-style actor name of the phrase headed by ``tok`` (None when it names no actor)."""
+    start, end = _phrase(tok, sentence)
+    head = tok.lemma_.lower()
+    military = head in rules.military_nouns or violent
+    found = sorted(
+        _mentions_in(document.mentions, start, end),
+        key=lambda m: (ACTOR_TYPES.index(m.type) if m.type in ACTOR_TYPES else 99, m.start),
+    )
+    for m in found:
+        if m.type not in ACTOR_TYPES:
+            continue
+        name = m.name or m.text
+        key = name.casefold()
+        if key in rules.not_actors or m.text.casefold() in rules.not_actors:
+            continue
+        if key in rules.groups:
+            return rules.groups[key], (start, end)
+        country = rules.country_of_form.get(key) or rules.country_of_form.get(m.text.casefold())
+        if country is not None:
+            c = rules.countries[country]
+            govt = head in ("government", "authorities", "ministry", "officials", "president", "leader")
+            return (c.government if govt or not military else c.military), (start, end)
+        if m.type == "GPE":
+            if head in rules.military_nouns:
+                return f"Military Forces of {name}", (start, end)
+            return (f"Military Forces of {name}" if violent else f"Government of {name}"), (start, end)
+        return name, (start, end)
+    if head in rules.civilian_nouns:
+        return "Civilians", (start, end)
+    return None, (start, end)
+
+
+def _subject(verb: Any) -> Any | None:
+    tok = verb
+    for _ in range(6):
+        for k in tok.children:
+            if k.dep_ in ("nsubj", "csubj"):
+                if k.tag_ in ("WDT", "WP") and tok.dep_ == "relcl":
+                    return tok.head  # "the military, which is conducting a withdrawal"
+                return k
+        if tok.dep_ in CLIMB_TO_SUBJECT and tok.head is not tok:
+            tok = tok.head
+            continue
+        break
+    return None
+
+
+def _arguments(trigger: Any, named: Any) -> tuple[Any | None, Any | None, Any | None]:
+    """(agent, patient, recipient) tokens of the trigger; ``named(token)`` says if a mention covers it."""
+    agent = patient = recipient = None
+    kids = list(trigger.children)
+    before = trigger.nbor(-1) if trigger.i > 0 else None
+    if (
+        before is not None
+        and trigger.tag_ in ("NN", "NNS", "VBG")
+        and before.tag_ in ("JJ", "NNP", "NNPS", "POS")
+    ):
+        # "Russian shelling", "Russia's shelling" (POS: the name before it), however the parse attached it.
+        named_before = before.nbor(-1) if before.tag_ == "POS" and before.i > 0 else before
+        if named(named_before):
+            agent = named_before
+    for k in kids:
+        if k.dep_ == "agent":
+            agent = next((g for g in k.children if g.dep_ == "pobj"), None)
+        elif k.dep_ in ("dobj", "nsubjpass", "attr") and patient is None:
+            patient = k
+        elif k.dep_ == "prep":
+            obj = next((g for g in k.children if g.dep_ == "pobj"), None)
+            if obj is None:
+                continue
+            if k.lower_ in ("on", "against", "at") and patient is None:
+                patient = obj
+            elif k.lower_ == "to" and recipient is None:
+                recipient = obj
+            elif k.lower_ == "by" and agent is None:
+                agent = obj
+            elif k.lower_ == "of" and trigger.pos_ == "NOUN" and patient is None:
+                patient = obj
+        elif (
+            k.dep_ in ("poss", "compound", "amod")
+            and trigger.pos_ == "NOUN"
+            and agent is None
+            and (k.pos_ == "PROPN" or k.tag_ in ("NNP", "NNPS") or named(k))
+        ):
+            agent = k  # "Russian shelling", "Russia's attack"
+    if agent is None and trigger.pos_ == "VERB":
+        agent = _subject(trigger)
+    if agent is None and trigger.pos_ != "VERB":
+        head = _clause_head(trigger)
+        if head is not trigger:
+            agent = _subject(head)
+            if recipient is None:
+                for k in head.children:
+                    if k.dep_ == "prep" and k.lower_ == "to":
+                        recipient = next((g for g in k.children if g.dep_ == "pobj"), None)
+    # The recipient of a nominal aid phrase hangs off the noun's own "of" object ("delivery of X to Y").
+    if recipient is None and patient is not None:
+        for k in patient.children:
+            if k.dep_ == "prep" and k.lower_ == "to":
+                recipient = next((g for g in k.children if g.dep_ == "pobj"), None)
+    return agent, patient, recipient
+
+
+# -- place, date, fatalities, reporting claim ---------------------------------------------------
+
+
+SPECIFICITY = {"city": 0, "town": 0, "village": 0, "admin2": 1, "admin1": 2, "region": 2, "country": 3}
+
+
+def _place(
+    document: Document,
+    sentence: Sentence,
+    trigger: Any,
+    avoid: list[tuple[int, int]],
+    rules: EventRules,
+) -> tuple[PlaceMention | None, int | None]:
+    """The most specific resolved place of the sentence (outside actor phrases), else a definite
+    "the city"/"the region" resolved to the latest such place before the sentence."""
+    t_start = sentence.offset + trigger.idx
+    placed = [
+        p for p in document.places
+        if sentence.start <= p.start < sentence.end and p.lat is not None
+        and not any(a <= p.start < b for a, b in avoid)
+        and (p.feature != "country" or not _is_adjectival(p, document))
+    ]  # fmt: skip
+    best = min(
+        placed, key=lambda p: (SPECIFICITY.get(p.feature or "", 1), abs(p.start - t_start)), default=None
+    )
+    if best is not None and best.feature in SETTLEMENT_FEATURES:
+        return best, best.precision
+    # "the entire city" names a town more precisely than a country or province in the same sentence.
+    referred = _anaphora(document, sentence, rules)
+    if referred is not None and (
+        best is None or SPECIFICITY.get(referred.feature or "", 1) < SPECIFICITY.get(best.feature or "", 1)
+    ):
+        return referred, referred.precision
+    if best is not None:
+        return best, best.precision
+    return None, None
+
+
+SETTLEMENT_FEATURES = frozenset({"city", "town", "village"})
+
+
+def _anaphora(document: Document, sentence: Sentence, rules: EventRules) -> PlaceMention | None:
+    """A definite "the city" / "the region" resolved to the latest such place before the sentence."""
+    for tok in sentence.doc:
+        kind = rules.place_anaphora.get(tok.lemma_.lower())
+        if (
+            kind is None
+            or tok.pos_ != "NOUN"
+            or not any(k.lower_ in ("the", "this", "that") for k in tok.children)
+        ):
+            continue
+        before = [
+            p for p in document.places
+            if p.end <= sentence.start and p.lat is not None
+            and ((p.feature in ("city", "town", "village")) == (kind == "settlement"))
+            and p.feature != "country"
+        ]  # fmt: skip
+        if before:
+            return before[-1]
+    return None
+
+
+def _is_adjectival(p: PlaceMention, document: Document) -> bool:
+    return p.text.endswith(("ian", "ese", "ish", "ch")) and p.text[:1].isupper()
+
+
+def _date(document: Document, sentence: Sentence, trigger: Any) -> tuple[str | None, int | None, bool]:
+    """(interval, ACLED precision, from_published) for the event."""
+    t_start = sentence.offset + trigger.idx
+    dated = [
+        t for t in document.times
+        if sentence.start <= t.start < sentence.end and t.type in ("DATE", "TIME") and t.value
+        and "/" in t.value and (t.precision in TIME_PRECISION or t.type == "TIME")
+    ]  # fmt: skip
+    if dated:
+        t = min(dated, key=lambda t: abs(t.start - t_start))
+        return _interval(t), TIME_PRECISION.get(t.precision or "", 1), False
+    published = (document.article.published or "")[:10]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        return f"{published}/{published}", 2, True
+    return None, None, False
+
+
+def _interval(t: TimeExpression) -> str:
+    start, _, end = (t.value or "").partition("/")
+    return f"{start[:10]}/{end[:10]}"
+
+
+def _number(tok: Any, number_words: dict[str, int]) -> int | None:
+    word = tok.lower_.replace(",", "")
+    if word.isdigit():
+        return int(word) if len(word) <= 7 else None
+    return number_words.get(word)
+
+
+def _fatalities(
+    sentence: Sentence, rules: EventRules, times: list[tuple[int, int]]
+) -> dict[str, int | None] | None:
+    """Deaths the sentence states as a number ("killing at least 12", "the death toll rose to 20")."""
+    for tok in sentence.doc:
+        if not tok.like_num:
+            continue
+        s = sentence.offset + tok.idx
+        if any(a <= s < b for a, b in times):
+            continue  # a date or a time, not a count
+        n = _number(tok, rules.number_words)
+        if n is None:
+            continue
+        path = [tok.head, tok.head.head, tok.head.head.head]
+        words = {t.lemma_.lower() for t in path} | {t.lower_ for t in path}
+        if tok.head.lower_ == "to":  # "rose to 20"
+            words |= {k.lemma_.lower() for k in tok.head.head.children}
+        if not words & rules.fatality_words or (
+            words & rules.injury_words and tok.head.lemma_.lower() in rules.injury_words
+        ):
+            continue
+        mods = {k.lower_ for k in tok.children} | {tok.nbor(-1).lower_ if tok.i > 0 else ""}
+        mods |= {tok.nbor(-2).lower_ if tok.i > 1 else ""}
+        low = high = None
+        if mods & LOWER_BOUND:
+            low = n
+        elif mods & UPPER_BOUND:
+            high = n
+        return {"low": low, "best": n, "high": high}
+    return None
+
+
+def _reporting_claim(document: Document, position: int) -> Claim | None:
+    inside = [c for c in document.claims if c.start <= position < c.end]
+    return min(inside, key=lambda c: c.end - c.start) if inside else None
+
+
+# -- the event -----------------------------------------------------------------------------------
+
+
+def _territory(sub: str, agent_name: str | None, place: PlaceMention | None, rules: EventRules) -> str:
+    """ACLED: a government regaining its own territory vs a non-state or foreign force taking it."""
+    if sub not in ("Government regains territory", "Non-state actor overtakes territory") or not agent_name:
+        return sub
+    if place is None or place.country is None:
+        return sub
+    own = {c.name for c in rules.countries.values() if agent_name in (c.military, c.government)}
+    country_of_place = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus", "SY": "Syria", "IL": "Israel"}.get(
+        place.country
+    )
+    if not own:
+        return "Non-state actor overtakes territory"
+    return (
+        "Government regains territory" if country_of_place in own else "Non-state actor overtakes territory"
+    )
+
+
+def code_sentence(document: Document, sentence: Sentence, prediction: Any, rules: EventRules) -> Event | None:
+    sent = sentence.doc
+    chosen = _choose(_triggers(sent, rules), prediction, rules)
+    if chosen is None:
+        return None
+    trigger, family, sub, probability = chosen
+    violent = sub in rules.violent
+    modality, hedged = _modality(trigger, sent, rules)
+
+    def named(tok: Any) -> bool:
+        a, b = _chars(tok, sentence)
+        return any(m.type in ACTOR_TYPES for m in _mentions_in(document.mentions, a, b))
+
+    agent, patient, recipient = _arguments(trigger, named)
+    if patient is not None and patient.pos_ not in ("NOUN", "PROPN", "PRON"):
+        patient = None
+    avoid: list[tuple[int, int]] = []
+    actor1 = actor2 = target = None
+    trigger_start, trigger_end = _chars(trigger, sentence)
+    claim = _reporting_claim(document, trigger_start)
+    if agent is not None:
+        actor1, span = _actor_name(agent, sentence, document, rules, violent)
+        avoid.append(span)
+        if actor1 is None and agent.tag_ == "PRP" and agent.lower_ in ("i", "we", "he", "she") and claim:
+            actor1 = claim.speaker_name  # "he and his commanders had agreed ...", said by Zelenskyy
+    for tok in (patient, recipient):
+        if tok is None:
+            continue
+        name, span = _actor_name(tok, sentence, document, rules, violent)
+        if (
+            name is not None
+            and name != actor1
+            and actor2 is None
+            and not _is_place_only(tok, sentence, document, rules)
+        ):
+            actor2 = name
+            avoid.append(span)
+        elif target is None:
+            a, b = _phrase(tok, sentence)
+            target = _SPACES.sub(" ", document.text[a:b]).strip()[:80] or None
+    # Parties named around the trigger ("Canada joined France in announcing ...") are actors, not places.
+    tok = trigger
+    while tok.head is not tok and tok.dep_ not in STATEMENT_DEPS:
+        tok = tok.head
+        avoid += [_phrase(k, sentence) for k in tok.children if k.dep_ in ("nsubj", "dobj", "nsubjpass")]
+    place, precision = _place(document, sentence, trigger, avoid, rules)
+    if family.plover == "AID" and recipient is not None:
+        # Aid happens where it is delivered: the recipient's place, when it is one.
+        a, b = _phrase(recipient, sentence)
+        there = [p for p in document.places if a <= p.start < b and p.lat is not None]
+        if there:
+            place, precision = there[0], there[0].precision
+    sub = _territory(sub, actor1, place, rules)
+    times = [(t.start, t.end) for t in document.times]
+    date, time_precision, from_published = _date(document, sentence, trigger)
+    stance = claim.stance if claim is not None else ("hedged" if hedged else None)
+    plover, mode = rules.plover_of.get(sub, (None, None))
+    if family.plover and (plover is None or not violent):
+        plover = family.plover
+    if plover is None:
+        plover, mode = prediction.plover_type, prediction.plover_mode
+    if (
+        modality in ("future", "hypothetical")
+        and violent
+        and trigger.head.lemma_.lower() in ("threaten", "warn", "vow")
+    ):
+        plover, mode = "THREATEN", None
+    confidence = probability * (0.5 if modality else 1.0) * (0.9 if from_published else 1.0)
+    evidence = document.text[sentence.start : sentence.end]
+    return Event(
+        id=sha256_hex(f"{document.id}|{sentence.start}|{sentence.end}|{trigger_start}|{sub}")[:16],
+        event_type=rules.event_type_of[sub],
+        sub_event_type=sub,
+        plover_type=plover,
+        plover_mode=mode,
+        actor1=actor1,
+        actor2=actor2,
+        target=target,
+        place=place.name if place else None,
+        place_id=place.place_id if place else None,
+        country=place.country if place else None,
+        admin1=place.admin1 if place else None,
+        lat=place.lat if place else None,
+        lon=place.lon if place else None,
+        geo_precision=precision,
+        date=date,
+        time_precision=time_precision,
+        date_from_published=from_published,
+        fatalities=_fatalities(sentence, rules, times) if violent else None,
+        reported_by=claim.id if claim is not None else None,
+        stance=stance,
+        evidence=evidence,
+        start=sentence.start,
+        end=sentence.end,
+        trigger=document.text[trigger_start:trigger_end],
+        modality=modality,
+        extractor=EXTRACTOR,
+        confidence=round(min(0.95, confidence), 2),
+    )
+
+
+def _is_place_only(tok: Any, sentence: Sentence, document: Document, rules: EventRules) -> bool:
+    """A patient that is a place ("shelled Kharkiv") is the target and the place, not an actor."""
+    start, end = _phrase(tok, sentence)
+    ms = _mentions_in(document.mentions, start, end)
+    places = all(m.type in ("GPE", "LOC", "PLACE", "FAC") for m in ms)
+    states = any((m.name or m.text).casefold() in rules.country_of_form for m in ms)
+    return bool(ms) and places and not states and tok.lemma_.lower() not in rules.military_nouns
