@@ -115,20 +115,13 @@ def run_stage(stage_: Stage, document: Document, resources: Resources) -> None:
         )
 
 
-def run_stages(
-    document: Document,
-    resources: Resources,
-    timings: dict[str, float] | None = None,
-    until: str | None = None,
-) -> Document:
-    """Apply the document stages in order (up to and including ``until``); failures are recorded."""
+def run_stages(document: Document, resources: Resources, timings: dict[str, float] | None = None) -> Document:
+    """Apply the document stages in order; a failing stage is recorded on the document, not raised."""
     for stage_ in DOCUMENT_STAGES:
         t0 = time.perf_counter()
         run_stage(stage_, document, resources)
         if timings is not None:
             timings[stage_.name] = timings.get(stage_.name, 0.0) + time.perf_counter() - t0
-        if stage_.name == until:
-            break
     return document
 
 
