@@ -1,0 +1,261 @@
+"""Sentence event-type classifier: ACLED sub-event type (or "no event") and PLOVER type, numpy inference.
+
+The model (``frontwire/data/events/model.json`` + ``model.npz``, rebuilt by ``python -m
+frontwire.events.train``) is a pair of linear heads over hashed TF-IDF features: word 1-2-grams and
+character 2-5-grams (scikit-learn's stateless ``HashingVectorizer``), plus weapon/munition word classes
+from ``weapons.csv`` appended as tokens (``wc_artillery``, ``wc_drone`` ...). Nothing is pickled: the JSON
+holds the vectoriser parameters, labels and the abstention threshold; the ``.npz`` the idf vector, the
+kept feature columns and the coefficient matrices. Probabilities are a softmax of the linear scores
+with a temperature fitted by cross-validation on the tune part (see ``train.py``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+NONE = "none"
+MODEL_NAME = "model"
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(importlib_resources.files("frontwire").joinpath("data", "events", name)))
+
+
+@cache
+def acled_types() -> dict[str, str]:
+    """ACLED sub-event type -> event type (25 rows of ``acled_types.csv``)."""
+    with _data_path("acled_types.csv").open(encoding="utf-8", newline="") as fh:
+        return {r["sub_event_type"]: r["event_type"] for r in csv.DictReader(fh)}
+
+
+@cache
+def acled_codes() -> dict[str, str]:
+    """CASE 2021 label code (``ART_MISS_ATTACK`` ...) -> ACLED sub-event type."""
+    with _data_path("acled_types.csv").open(encoding="utf-8", newline="") as fh:
+        return {r["case_code"]: r["sub_event_type"] for r in csv.DictReader(fh)}
+
+
+@cache
+def plover_map() -> dict[str, tuple[str | None, str | None]]:
+    """ACLED sub-event type -> (PLOVER type, PLOVER mode), None where no clear mapping exists."""
+    with _data_path("plover_map.csv").open(encoding="utf-8", newline="") as fh:
+        return {
+            r["sub_event_type"]: (r["plover_type"] or None, r["plover_mode"] or None)
+            for r in csv.DictReader(fh)
+        }
+
+
+@cache
+def weapon_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """(compiled pattern, implied sub-event type, word class) rows of ``weapons.csv``."""
+    with _data_path("weapons.csv").open(encoding="utf-8", newline="") as fh:
+        return tuple(
+            (re.compile(r["pattern"], re.IGNORECASE), r["sub_event_type"], r["word_class"])
+            for r in csv.DictReader(fh)
+        )
+
+
+def word_classes(text: str) -> list[str]:
+    """Weapon/munition word classes the text mentions (one per matching row, in table order)."""
+    return [cls for pat, _sub, cls in weapon_patterns() if pat.search(text)]
+
+
+def prepare(text: str) -> str:
+    """The text the vectorisers see: the sentence plus one ``wc_<class>`` token per word class."""
+    classes = sorted(set(word_classes(text)))
+    return text + (" " + " ".join("wc_" + c.lower() for c in classes) if classes else "")
+
+
+@dataclass(frozen=True, slots=True)
+class TypePrediction:
+    sub_event_type: str | None  # None = abstain / no event
+    event_type: str | None
+    probability: float  # of the chosen label (calibrated 0..1)
+    ranked: tuple[tuple[str, float], ...]  # top-3 (sub_event_type or "none", probability)
+    plover_type: str | None
+    plover_mode: str | None
+
+
+def make_vectorizers(params: dict[str, Any]) -> list[Any]:
+    """The stateless hashing vectorisers described by ``params['vectorizers']``."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    out = []
+    for p in params["vectorizers"]:
+        out.append(
+            HashingVectorizer(
+                analyzer=p["analyzer"],
+                ngram_range=tuple(p["ngram_range"]),
+                n_features=int(p["n_features"]),
+                alternate_sign=False,
+                norm=None,
+                lowercase=True,
+                dtype=np.float32,
+            )
+        )
+    return out
+
+
+def featurize(texts: Sequence[str], vectorizers: Sequence[Any], idf: np.ndarray) -> Any:
+    """Sparse (n, sum n_features) matrix: per vectoriser, sublinear tf x idf, each block l2-normalised."""
+    import scipy.sparse as sp
+
+    prepared = [prepare(t) for t in texts]
+    blocks = []
+    offset = 0
+    for vec in vectorizers:
+        x = vec.transform(prepared).tocsr()
+        x.data = (np.log1p(x.data) * idf[offset + x.indices]).astype(np.float32)
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        x = sp.diags((1.0 / norms).astype(np.float32)) @ x
+        blocks.append(x)
+        offset += vec.n_features
+    return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass(slots=True)
+class _Head:
+    labels: list[str]
+    cols: np.ndarray  # kept feature columns
+    coef: np.ndarray  # (len(cols), n_labels) float32
+    intercept: np.ndarray
+    temperature: float
+
+    def proba(self, x: Any) -> np.ndarray:
+        scores = np.asarray(x[:, self.cols] @ self.coef) + self.intercept
+        return _softmax(scores / self.temperature)
+
+
+class EventClassifier:
+    """ACLED sub-event type (abstaining below a calibrated threshold) and PLOVER type of sentences."""
+
+    def __init__(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        self.meta = meta
+        self.version: str = meta.get("version", "events.classify/1")
+        self.threshold: float = float(meta["threshold"])
+        self._vecs = make_vectorizers(meta)
+        self._idf = arrays["idf"].astype(np.float32)
+        self._acled = self._head("acled", meta, arrays)
+        self._plover = self._head("plover", meta, arrays) if "plover" in meta["heads"] else None
+        self._types = acled_types()
+        self._pmap = plover_map()
+        self._plover_from_acled: bool = bool(meta.get("plover_from_acled", True))
+
+    @staticmethod
+    def _head(name: str, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> _Head:
+        h = meta["heads"][name]
+        return _Head(
+            labels=list(h["labels"]),
+            cols=arrays[f"{name}_cols"].astype(np.int64),
+            coef=arrays[f"{name}_coef"].astype(np.float32),
+            intercept=arrays[f"{name}_intercept"].astype(np.float32),
+            temperature=float(h.get("temperature", 1.0)),
+        )
+
+    def acled_proba(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """(labels, probabilities (n, n_labels)) of the ACLED head ("none" among the labels)."""
+        x = featurize(texts, self._vecs, self._idf)
+        return self._acled.labels, self._acled.proba(x)
+
+    def predict(self, texts: Sequence[str], abstain: bool = True) -> list[TypePrediction]:
+        """One prediction per text. ``abstain=False`` always returns the best ACLED sub-event type
+        (the "none" class and the threshold are ignored: for CASE scoring, where every item has one)."""
+        if not texts:
+            return []
+        x = featurize(texts, self._vecs, self._idf)
+        labels = self._acled.labels
+        pa = self._acled.proba(x)
+        pp = self._plover.proba(x) if self._plover is not None else None
+        none_i = labels.index(NONE) if NONE in labels else -1
+        out = []
+        for i in range(len(texts)):
+            row = pa[i]
+            order = np.argsort(-row, kind="stable")
+            ranked = tuple((labels[j], float(row[j])) for j in order[:3])
+            best = int(order[0])
+            if not abstain and best == none_i:
+                best = int(order[1])
+            prob = float(row[best])
+            sub: str | None = labels[best]
+            if abstain and (best == none_i or prob < self.threshold):
+                sub = None
+            if sub == NONE:
+                sub = None
+            ptype, pmode = self._plover_of(sub, pp[i] if pp is not None else None)
+            out.append(
+                TypePrediction(
+                    sub_event_type=sub,
+                    event_type=self._types.get(sub) if sub else None,
+                    probability=prob if sub is not None or best != none_i else float(row[none_i]),
+                    ranked=ranked,
+                    plover_type=ptype,
+                    plover_mode=pmode,
+                )
+            )
+        return out
+
+    def _plover_of(self, sub: str | None, prow: np.ndarray | None) -> tuple[str | None, str | None]:
+        mapped = self._pmap.get(sub, (None, None)) if sub else (None, None)
+        if self._plover_from_acled and mapped[0]:
+            return mapped
+        if prow is None or self._plover is None:
+            return mapped
+        j = int(np.argmax(prow))
+        label = self._plover.labels[j]
+        if label == NONE or float(prow[j]) < float(self.meta["heads"]["plover"].get("threshold", 0.0)):
+            return (None, None)
+        return (label, mapped[1] if mapped[0] == label else None)
+
+    def plover_predict(self, texts: Sequence[str]) -> list[str | None]:
+        """The PLOVER head alone (no ACLED mapping, no threshold): best non-"none" PLOVER type."""
+        if self._plover is None or not texts:
+            return [None] * len(texts)
+        pp = self._plover.proba(featurize(texts, self._vecs, self._idf))
+        labels = self._plover.labels
+        out: list[str | None] = []
+        for row in pp:
+            order = np.argsort(-row, kind="stable")
+            j = int(order[0]) if labels[int(order[0])] != NONE else int(order[1])
+            out.append(labels[j])
+        return out
+
+
+def model_paths(path: Path | None = None) -> tuple[Path, Path]:
+    """(json, npz) of the model: ``path`` (either file or its stem), else the packaged model."""
+    if path is None:
+        base = _data_path(MODEL_NAME + ".json")
+    else:
+        base = path if path.suffix == ".json" else path.with_suffix(".json")
+    return base, base.with_suffix(".npz")
+
+
+def load_classifier(path: Path | None = None) -> EventClassifier:
+    """Load the classifier (packaged model unless ``path``, a ``.json`` next to its ``.npz``)."""
+    jpath, npath = model_paths(path)
+    meta = json.loads(jpath.read_text(encoding="utf-8"))
+    with np.load(npath) as z:
+        arrays = {k: z[k] for k in z.files}
+    return EventClassifier(meta, arrays)
+
+
+@cache
+def default_classifier() -> EventClassifier:
+    """The packaged classifier, loaded once per process."""
+    return load_classifier()

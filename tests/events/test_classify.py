@@ -1,0 +1,128 @@
+"""The packaged event-type classifier on sentences written for these tests, its tables and its trainer."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from frontwire.events.classify import (
+    acled_codes,
+    acled_types,
+    load_classifier,
+    plover_map,
+    weapon_patterns,
+    word_classes,
+)
+
+VIOLENT = {
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+    "Riots",
+}
+
+
+@pytest.fixture(scope="module")
+def clf():  # type: ignore[no-untyped-def]
+    return load_classifier()
+
+
+def test_tables() -> None:
+    types = acled_types()
+    assert len(types) == 25
+    assert len(set(types.values())) == 6
+    assert acled_codes()["ART_MISS_ATTACK"] == "Shelling/artillery/missile attack"
+    pm = plover_map()
+    assert set(pm) == set(types)
+    assert pm["Air/drone strike"] == ("ASSAULT", "aerial")
+    assert pm["Agreement"][0] == "AGREE"
+    assert pm["Non-violent transfer of territory"][0] == "CONCEDE"
+    assert all(sub in types for _p, sub, _c in weapon_patterns())
+    assert "ROCKET" in word_classes("HIMARS strikes")
+    assert "DRONE" in word_classes("a Shahed-136 hit the port")
+
+
+def _one(clf, text: str, abstain: bool = True):  # type: ignore[no-untyped-def]
+    return clf.predict([text], abstain=abstain)[0]
+
+
+def test_shelling(clf) -> None:  # type: ignore[no-untyped-def]
+    p = _one(clf, "Russian forces shelled Kharkiv overnight with Grad rockets.")
+    assert p.sub_event_type == "Shelling/artillery/missile attack"
+    assert p.event_type == "Explosions/Remote violence"
+    assert p.plover_type == "ASSAULT"
+    assert 0.0 < p.probability <= 1.0
+    assert len(p.ranked) == 3 and p.ranked[0][0] == p.sub_event_type
+
+
+def test_drone_strike(clf) -> None:  # type: ignore[no-untyped-def]
+    assert _one(clf, "A Shahed drone hit an energy facility in Odesa.").sub_event_type == "Air/drone strike"
+
+
+def test_territory(clf) -> None:  # type: ignore[no-untyped-def]
+    p = _one(clf, "Ukraine's army recaptured the village of Andriivka near Bakhmut, the General Staff said.")
+    assert p.event_type == "Battles"
+    assert p.sub_event_type in {"Government regains territory", "Non-state actor overtakes territory"}
+
+
+def test_abstains_on_analysis(clf) -> None:  # type: ignore[no-untyped-def]
+    p = _one(clf, "Analysts say the city would be Russia's first major victory in months.")
+    assert p.sub_event_type is None and p.event_type is None
+    forced = _one(
+        clf, "Analysts say the city would be Russia's first major victory in months.", abstain=False
+    )
+    assert forced.sub_event_type in acled_types()
+
+
+def test_arms_delivery_not_violent(clf) -> None:  # type: ignore[no-untyped-def]
+    p = _one(clf, "Canada and France delivered artillery to Ukraine.")
+    assert p.event_type not in VIOLENT
+    assert p.plover_type == "AID"
+
+
+def test_plover_verbal(clf) -> None:  # type: ignore[no-untyped-def]
+    assert clf.plover_predict(["Putin threatened to use nuclear weapons against the West."]) == ["THREATEN"]
+
+
+def test_deterministic_and_fast(clf) -> None:  # type: ignore[no-untyped-def]
+    texts = ["Police arrested 12 protesters in Minsk on Sunday."] * 200 + ["The weather was fine."] * 200
+    t = time.perf_counter()
+    a = clf.predict(texts)
+    dt = time.perf_counter() - t
+    assert a == clf.predict(texts)
+    assert len(texts) / dt > 300  # > 1,000/s on a quiet core; loose bound for shared CI machines
+    assert clf.predict([]) == []
+
+
+def test_model_small_and_plain() -> None:
+    from frontwire.events.classify import model_paths
+
+    j, n = model_paths()
+    meta = json.loads(j.read_text(encoding="utf-8"))
+    assert 0.0 <= meta["threshold"] < 1.0
+    assert j.stat().st_size + n.stat().st_size < 10_000_000
+    import numpy as np
+
+    with np.load(n, allow_pickle=False) as z:  # plain arrays only
+        assert "acled_coef" in z.files
+
+
+def test_trainer_runs_on_tiny_set(tmp_path: Path) -> None:
+    from frontwire.events import train
+
+    ex = train.expand_templates()
+    labels = sorted({e.acled for e in ex if e.acled})
+    small = [e for lab in labels for e in [x for x in ex if x.acled == lab][:6]]
+    raw = train.raw_matrix([e.text for e in small])
+    idf = train.fit_idf(raw)
+    la, coef, icpt = train.fit_linear(
+        train.weighted(raw, idf), [str(e.acled) for e in small], [1.0] * len(small), 0.5
+    )
+    stem = tmp_path / "m"
+    train.export(stem, idf, {"acled": (la, coef, icpt, 1.0)}, 0.2, {})
+    tiny = load_classifier(stem.with_suffix(".json"))
+    p = tiny.predict(["Russian forces shelled Kharkiv with Grad rockets."])[0]
+    assert p.ranked[0][0] in labels
