@@ -118,8 +118,9 @@ def _m_pipeline(rows: list[dict[str, Any]]) -> dict[str, Any]:
         d.nlp = None
         for e in d.errors:
             errors[f"{e.stage}:{e.error}"] = errors.get(f"{e.stage}:{e.error}", 0) + 1
-    out = {"load_s": load_s, "resources_s": resources_s, "warmup_s": warm_s, "warmup_docs": w, "docs": len(rows) - w, "seconds": seconds,
-           "documents_out": len(docs), "words": sum(len(r["text"].split()) for r in rows[w:]),
+    out = {"load_s": load_s, "resources_s": resources_s, "warmup_s": warm_s, "warmup_docs": w,
+           "docs": len(rows) - w, "seconds": seconds, "documents_out": len(docs),
+           "words": sum(len(r["text"].split()) for r in rows[w:]),
            "timings": timings, "stage_errors": errors, "text_extraction": with_text}  # fmt: skip
     out["store"] = _m_store(docs)
     return out
@@ -378,7 +379,13 @@ def _rows(raw: dict[str, Any]) -> list[dict[str, Any]]:
             add(f"stage {stage} docs/s", _rate(pl["docs"], secs), base, sp_rate, note=share)
         warm = f"first-batch warm-up {pl['warmup_s']:.1f} s not in rates"
         add("model load s", pl["load_s"], "spacy.load", sp["load_s"], note=warm)
-        add("other stage resources load s", pl.get("resources_s"), "", None, note="gazetteer, lexicons, classifier")
+        add(
+            "other stage resources load s",
+            pl.get("resources_s"),
+            "",
+            None,
+            note="gazetteer, lexicons, classifier",
+        )
         met = "met" if pl["peak_rss_mb"] <= GOALS["peak_rss_mb"] else "MISSED"
         rss_note = f"goal <= {GOALS['peak_rss_mb']:.0f} MB: {met}"
         add(

@@ -82,11 +82,24 @@ def _triggers(sent: Any, rules: EventRules) -> list[tuple[Any, Family]]:
     return out
 
 
-def _choose(
-    triggers: list[tuple[Any, Family]], prediction: Any, rules: EventRules
-) -> tuple[Any, Family, str, float] | None:
-    """The governing trigger and the sub-type: the classifier's when a trigger family allows it (or it is
-    confident), else the family's default when the classifier hesitated between event types."""
+@dataclass(slots=True)
+class Choice:
+    """The governing trigger, its family and the sub-type chosen for the sentence.
+
+    ``overruled``: the classifier called the sentence "no event"; the stage codes it only when the
+    parse shows a realis event verb with a party to the conflict as its agent.
+    """
+
+    trigger: Any
+    family: Family
+    sub_type: str
+    probability: float
+    overruled: bool = False
+
+
+def _choose(triggers: list[tuple[Any, Family]], prediction: Any, rules: EventRules) -> Choice | None:
+    """The classifier's sub-type when a trigger family allows it (or it is confident); else the
+    best-ranked type the governing trigger's family allows, or that family's default."""
     if not triggers:
         return None
     sent = triggers[0][0].doc
@@ -101,17 +114,28 @@ def _choose(
         if fitting:
             # "agreed to strengthen the defence": the family whose own default is the sub-type wins.
             tok, fam = min(fitting, key=lambda tf: tf[1].default != sub)
-            return tok, fam, sub, prediction.probability
+            return Choice(tok, fam, sub, prediction.probability)
         if prediction.probability >= rules.thresholds["override_family"]:
             tok, fam = ordered[0]
-            return tok, fam, sub, prediction.probability
-    # The classifier abstained or disagrees with every trigger: a family default only when the
-    # classifier did not call it "no event", and only for the governing trigger.
-    top = prediction.ranked[0][0] if prediction.ranked else None
+            return Choice(tok, fam, sub, prediction.probability)
     tok, fam = ordered[0]
-    if top == "none" or fam.default is None:
+    if fam.default is None:
         return None
-    return tok, fam, fam.default, rules.thresholds["fallback_confidence"]
+    ranked = dict(prediction.ranked)
+    best = next((label for label, _ in prediction.ranked if label in fam.sub_types), fam.default)
+    none_p = ranked.get("none", 0.0)
+    if none_p >= rules.thresholds["none_veto"]:
+        if fam.name not in rules.overrule_families:
+            return None
+        return Choice(tok, fam, best, rules.thresholds["overruled_confidence"], overruled=True)
+    return Choice(tok, fam, best, rules.thresholds["fallback_confidence"])
+
+
+def _verbal(trigger: Any, rules: EventRules) -> bool:
+    """An event verb, or an event noun carried by a light verb ("conducting a withdrawal")."""
+    if trigger.pos_ == "VERB":
+        return trigger.tag_ not in ("VBG",) or trigger.dep_ in ("ROOT", "conj", "ccomp", "relcl", "xcomp")
+    return trigger.dep_ in ("dobj", "nsubjpass") and trigger.head.lemma_.lower() in rules.light_verbs
 
 
 # -- modality ------------------------------------------------------------------------------------
@@ -209,6 +233,13 @@ def _actor_name(
         return name, (start, end)
     if head in rules.civilian_nouns:
         return "Civilians", (start, end)
+    if any(t.lower_ == "country" and any(k.lower_ == "the" for k in t.children) for t in tok.subtree):
+        # "the country's military leaders": the state named last before the phrase.
+        for m in reversed([m for m in document.mentions if m.end <= start]):
+            country = rules.country_of_form.get((m.name or m.text).casefold())
+            if country is not None:
+                c = rules.countries[country]
+                return (c.military if military else c.government), (start, end)
     return None, (start, end)
 
 
@@ -440,9 +471,11 @@ def code_sentence(document: Document, sentence: Sentence, prediction: Any, rules
     chosen = _choose(_triggers(sent, rules), prediction, rules)
     if chosen is None:
         return None
-    trigger, family, sub, probability = chosen
+    trigger, family, sub, probability = chosen.trigger, chosen.family, chosen.sub_type, chosen.probability
     violent = sub in rules.violent
     modality, hedged = _modality(trigger, sent, rules)
+    if chosen.overruled and (modality is not None or not _verbal(trigger, rules)):
+        return None
 
     def named(tok: Any) -> bool:
         a, b = _chars(tok, sentence)
@@ -480,6 +513,8 @@ def code_sentence(document: Document, sentence: Sentence, prediction: Any, rules
     while tok.head is not tok and tok.dep_ not in STATEMENT_DEPS:
         tok = tok.head
         avoid += [_phrase(k, sentence) for k in tok.children if k.dep_ in ("nsubj", "dobj", "nsubjpass")]
+    if chosen.overruled and actor1 not in rules.parties:
+        return None
     place, precision = _place(document, sentence, trigger, avoid, rules)
     if family.plover == "AID" and recipient is not None:
         # Aid happens where it is delivered: the recipient's place, when it is one.

@@ -57,6 +57,9 @@ class EventRules:
     not_actors: frozenset[str]
     thresholds: dict[str, float]
     number_words: dict[str, int]
+    light_verbs: frozenset[str]
+    overrule_families: frozenset[str]
+    parties: frozenset[str]  # actor names of states and armed groups
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -116,4 +119,9 @@ def load_rules() -> EventRules:
         not_actors=frozenset(n.casefold() for n in raw["not_actors"]),
         thresholds=dict(raw["thresholds"]),
         number_words={k: int(v) for k, v in raw["number_words"].items()},
+        light_verbs=frozenset(raw["light_verbs"]),
+        overrule_families=frozenset(raw["overrule_families"]),
+        parties=frozenset(
+            [n for c in countries.values() for n in (c.military, c.government)] + list(raw["groups"].values())
+        ),
     )

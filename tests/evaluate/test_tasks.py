@@ -10,7 +10,7 @@ import pytest
 
 from frontwire.errors import ConfigError
 from frontwire.evaluate import run_eval
-from frontwire.evaluate.tasks import NOT_BUILT, PUBLISHED, TASKS, stage_missing
+from frontwire.evaluate.tasks import BASELINE, NO_DATA, NOT_BUILT, OURS, PUBLISHED, TASKS, stage_missing
 
 
 def test_tasks_registry_lists_every_task() -> None:
@@ -30,10 +30,44 @@ def test_tasks_unknown_task_is_a_config_error(tmp_path: Path) -> None:
         run_eval(["nope"], tmp_path, None, quiet=True)
 
 
-def test_tasks_events_shown_as_not_built(tmp_path: Path) -> None:
+def test_tasks_duplicates_shown_as_not_built_and_events_without_data(tmp_path: Path) -> None:
     out = run_eval(["events", "duplicates"], tmp_path, None, quiet=True)
-    for task in ("events", "duplicates"):
-        assert out["tasks"][task]["rows"][0]["kind"] == NOT_BUILT
+    assert out["tasks"]["duplicates"]["rows"][0]["kind"] == NOT_BUILT
+    kinds = {(r["dataset"], r["kind"]) for r in out["tasks"]["events"]["rows"]}
+    assert kinds == {("case2021-task2-acled", NO_DATA), ("plover-gsr", NO_DATA)}
+
+
+@pytest.mark.slow
+def test_tasks_events_scores_check_and_tune_parts(tmp_path: Path) -> None:
+    from frontwire.evaluate.events import is_check
+
+    d = tmp_path / "case2021-task2-acled"
+    d.mkdir()
+    (d / "README.md").write_text("# tiny\n", encoding="utf-8")
+    shelling = "Russian artillery shelled the town of {} overnight, damaging houses."
+    protest = "Hundreds of students marched peacefully through {} to demand lower fees."
+    rows = []
+    for n in range(24):
+        town = f"Town{n}"
+        sub, etype, text = (
+            ("Shelling/artillery/missile attack", "Explosions/Remote violence", shelling.format(town))
+            if n % 2
+            else ("Peaceful protest", "Protests", protest.format(town))
+        )
+        rows.append({"id": str(n), "text": text, "label": "X", "first_subtask": 1,
+                     "acled_event_type": etype, "acled_sub_event_type": sub})  # fmt: skip
+    (d / "snippets.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    check_n = sum(is_check(r["id"]) for r in rows)
+    assert 0 < check_n < len(rows)  # both parts are present in this set
+    out = run_eval(["events"], tmp_path, None, quiet=True)
+    case = {r["system"]: r for r in out["tasks"]["events"]["rows"] if r["dataset"] == "case2021-task2-acled"}
+    check = case["frontwire classifier · check part"]
+    assert check["counts"]["n"] == check_n
+    # Two well-separated classes: the committed classifier and the baseline trained here get them all.
+    assert check["metrics"]["weighted.f1"] == 1.0
+    assert case["TF-IDF + linear SVM · check part"]["metrics"]["weighted.f1"] == 1.0
+    assert case["frontwire classifier · tune part"]["counts"]["n"] == len(rows) - check_n
+    assert {r["kind"] for r in out["tasks"]["events"]["rows"]} >= {OURS, BASELINE, PUBLISHED, NO_DATA}
 
 
 def test_tasks_extraction_on_a_one_page_set(tmp_path: Path) -> None:

@@ -1,0 +1,188 @@
+"""Tests of frontwire/events: the rules that code a candidate sentence, and the whole stage on real text.
+
+The rule tests give ``code_sentence`` a fixed type prediction (the classifier's output record) so each
+test checks one rule on a real spaCy parse; the stage tests run the committed classifier.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from frontwire.events import extract
+from frontwire.events.arguments import Sentence, code_sentence
+from frontwire.events.classify import TypePrediction
+from frontwire.model import Article, Document
+from frontwire.nlp.sentences import parse_sentences, sentence_spans
+from frontwire.pipeline import process_articles
+
+pytestmark = pytest.mark.slow
+
+
+def _doc(text: str, resources: Any, published: str | None = "2023-03-07") -> Document:
+    art = Article(id="t", source="test", text=text, published=published)
+    [doc] = process_articles([art], resources)
+    assert doc.errors == [], doc.errors
+    return doc
+
+
+def _code(text: str, sub: str | None, resources: Any, prob: float = 0.9, **kw: Any) -> Any:
+    """Code the first sentence of ``text`` as if the classifier said ``sub`` with ``prob``."""
+    doc = _doc(text, resources, **kw)
+    spans = sentence_spans(doc.nlp, doc.text)
+    [(sent, off)] = parse_sentences(resources, doc.nlp, doc.text, spans[:1])
+    ranked = ((sub or "none", prob),)
+    pred = TypePrediction(sub, None, prob, ranked, None, None)
+    s, e = spans[0]
+    return code_sentence(doc, Sentence(s, e, sent, off), pred, resources.event_rules)
+
+
+def test_events_shelling_actor_target_place_and_date(resources: Any) -> None:
+    e = _code(
+        "On Monday, Russian forces shelled Kharkiv with Grad rockets.",
+        "Shelling/artillery/missile attack",
+        resources,
+    )
+    assert e.event_type == "Explosions/Remote violence"
+    assert e.actor1 == "Military Forces of Russia (2000-)"
+    assert e.place == "Kharkiv" and e.country == "UA" and e.geo_precision == 1
+    # Published Tuesday 2023-03-07: "on Monday" is the day before.
+    assert (e.date, e.time_precision, e.date_from_published) == ("2023-03-06/2023-03-06", 1, False)
+    assert e.plover_type == "ASSAULT" and e.modality is None
+    assert e.trigger == "shelled"
+
+
+def test_events_no_date_stands_in_the_publication_date_flagged(resources: Any) -> None:
+    e = _code("Russian troops shelled Kherson.", "Shelling/artillery/missile attack", resources)
+    assert (e.date, e.time_precision, e.date_from_published) == ("2023-03-07/2023-03-07", 2, True)
+    e = _code(
+        "Russian troops shelled Kherson.", "Shelling/artillery/missile attack", resources, published=None
+    )
+    assert (e.date, e.time_precision) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("Russia plans to attack Kyiv from the north.", "hypothetical"),
+        ("Russian troops will storm the city of Avdiivka.", "future"),
+        ("Ukrainian forces did not withdraw from Bakhmut.", "negated"),
+        ("If Russia captures Bakhmut, it will claim a victory.", "hypothetical"),
+        ("Russian forces captured the village of Soledar.", None),
+    ],
+)
+def test_events_modality(text: str, modality: str | None, resources: Any) -> None:
+    e = _code(text, "Armed clash", resources)
+    assert e is not None and e.modality == modality
+
+
+def test_events_epistemic_modal_is_a_hedged_real_event(resources: Any) -> None:
+    e = _code(
+        "Ukrainian forces may be conducting a limited withdrawal from Bakhmut.",
+        "Change to group/activity",
+        resources,
+    )
+    assert e.modality is None and e.stance == "hedged"
+    assert e.plover_type == "RETREAT"
+    assert e.actor1 == "Military Forces of Ukraine (2019-)"
+
+
+def test_events_territory_type_follows_who_took_it(resources: Any) -> None:
+    # ACLED: a government regaining its own territory vs a foreign force taking it.
+    e = _code(
+        "Ukrainian troops recaptured the village of Klishchiivka.",
+        "Non-state actor overtakes territory",
+        resources,
+    )
+    assert e.sub_event_type == "Government regains territory" and e.event_type == "Battles"
+    e = _code("Russian troops captured the town of Soledar.", "Government regains territory", resources)
+    assert e.sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_events_fatalities_only_from_stated_numbers(resources: Any) -> None:
+    e = _code(
+        "A Russian missile strike on Odesa killed at least 12 civilians and wounded 30.",
+        "Shelling/artillery/missile attack",
+        resources,
+    )
+    assert e.fatalities == {"low": 12, "best": 12, "high": None}
+    e = _code(
+        "A Russian missile strike on Odesa wounded 30 people.", "Shelling/artillery/missile attack", resources
+    )
+    assert e.fatalities is None
+    e = _code("Dozens were killed when a missile hit Dnipro.", "Shelling/artillery/missile attack", resources)
+    assert e.fatalities is None  # no number stated: never a guess
+
+
+def test_events_claimed_event_names_its_claim(resources: Any) -> None:
+    text = "The Russian defence ministry said its forces destroyed an ammunition depot near Kramatorsk."
+    e = _code(text, "Shelling/artillery/missile attack", resources)
+    doc = _doc(text, resources)
+    assert e.reported_by is not None
+    claim = next(c for c in doc.claims if c.id == e.reported_by)
+    assert "destroyed" in claim.content and e.stance == claim.stance == "asserted"
+
+
+def test_events_aid_is_placed_at_the_recipient(resources: Any) -> None:
+    e = _code(
+        "On Friday, Canada joined France in announcing the delivery of heavy artillery to Ukraine.",
+        "Other",
+        resources,
+    )
+    assert e.event_type == "Strategic developments" and e.plover_type == "AID"
+    assert e.actor1 == "Government of Canada" and e.place == "Ukraine" and e.geo_precision == 3
+    assert e.date == "2023-03-03/2023-03-03"  # the Friday before Tuesday 7 March
+
+
+def test_events_abstention_with_a_no_event_verdict_makes_no_event(resources: Any) -> None:
+    assert _code("Analysts say the battle would be Russia's first victory.", None, resources) is None
+
+
+def test_events_the_example_page(resources: Any, seed_text: str) -> None:
+    """The issue's expectations on the bundled Bakhmut page, published 2023-03-07."""
+    from frontwire.model import RawItem
+    from frontwire.pipeline import process_items
+
+    item = RawItem(
+        source="19fortyfive-bakhmut.txt", data=seed_text.encode(), kind="text", published="2023-03-07"
+    )
+    [outcome] = process_items([item], resources)
+    doc = outcome.document
+    assert doc is not None and not doc.errors
+    events = [e for e in doc.events if e.modality is None]
+
+    def find(word: str) -> Any:
+        hits = [e for e in events if word in e.evidence]
+        assert hits, f"no event from the sentence with {word!r}: {[e.evidence[:60] for e in events]}"
+        return hits[0]
+
+    aid = find("delivery of heavy artillery")
+    assert aid.plover_type == "AID" and aid.event_type == "Strategic developments"
+    shelling = find("bombard")
+    assert shelling.sub_event_type == "Shelling/artillery/missile attack"
+    assert shelling.actor1 == "Military Forces of Russia (2000-)" and shelling.reported_by is not None
+    encircle = find("encircle")
+    assert encircle.event_type == "Battles" and encircle.place == "Bakhmut"
+    hold = find("determined to maintain")
+    assert hold.sub_event_type == "Change to group/activity" and hold.date == "2023-03-06/2023-03-06"
+    withdrawal = find("withdrawal, according to the Institute")
+    assert withdrawal.plover_type == "RETREAT" and withdrawal.reported_by is not None
+    claim = next(c for c in doc.claims if c.id == withdrawal.reported_by)
+    assert "Institute for the Study of War" in (claim.speaker or "")
+    # Nothing from the opinion paragraphs.
+    for opinion in ("would be Russia’s first major victory", "technically wouldn’t offer", "symbolic loss"):
+        assert not [e for e in events if opinion in e.evidence], opinion
+    # Deterministic: the same document gives the same events and ids.
+    [again] = process_items([item], resources)
+    assert again.document is not None
+    assert [(e.id, e.sub_event_type) for e in again.document.events] == [
+        (e.id, e.sub_event_type) for e in doc.events
+    ]
+
+
+def test_events_stage_needs_the_nlp_annotation(resources: Any) -> None:
+    from frontwire.errors import InputError
+
+    with pytest.raises(InputError):
+        extract(Document(article=Article(id="x", source="s", text="Russia shelled Kyiv.")), resources)
