@@ -146,17 +146,27 @@ def iter_jsonl(stream: IO[bytes], source: str, ctx: Context) -> Entries:
             yield item_from_line(raw, line_source, ctx)
         except FrontwireError as exc:
             yield skip(line_source, exc)
+        except Exception as exc:  # each line stands alone: an odd one never costs the rest of the file
+            yield skip(line_source, MalformedContainer(f"{line_source}: {type(exc).__name__}: {exc}"[:500]))
+
+
+def _parse_int(digits: str) -> int | str:
+    # Python refuses to convert integers of more than 4,300 digits (ValueError); no article field
+    # is such a number, so it is kept as its digits rather than losing the line.
+    return int(digits) if len(digits) <= 4000 else digits
 
 
 def item_from_line(raw: bytes, source: str, ctx: Context) -> RawItem:
     """Decode and parse one line; raises MalformedContainer for a line that is not a JSON object."""
     text = decode_bytes(raw).lstrip("\ufeff").strip()
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise MalformedContainer(f"{source}: not valid JSON ({exc.msg} at column {exc.colno})") from exc
     except RecursionError as exc:
         raise MalformedContainer(f"{source}: JSON nested too deeply") from exc
+    except ValueError as exc:  # whatever else the decoder refuses: this line only is lost
+        raise MalformedContainer(f"{source}: not valid JSON ({exc})") from exc
     if not isinstance(obj, dict):
         raise MalformedContainer(f"{source}: a JSON {type(obj).__name__}, not an object")
     return item_from_object(obj, source, ctx)

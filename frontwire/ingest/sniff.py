@@ -7,7 +7,7 @@ import json
 import re
 from typing import Literal
 
-Format = Literal["empty", "gzip", "warc", "binary", "feed", "xml", "html", "jsonl", "text"]
+Format = Literal["empty", "gzip", "warc", "binary", "feed", "xml", "html", "jsonl", "json", "text"]
 
 # How many leading bytes the sniffer looks at; enough to get past an XML prolog, a long <head> start
 # or a first JSONL line of ordinary size.
@@ -134,24 +134,64 @@ def looks_binary(head: bytes) -> bool:
     return controls / len(sample) > 0.05
 
 
-def _first_line_is_json_object(text: str) -> bool:
-    line = text.split("\n", 1)[0].strip()
-    if not line.startswith("{"):
+def _is_json_object(line: str) -> bool:
+    line = line.strip()
+    if not line.startswith("{") or not line.endswith("}"):
         return False
     try:
         return isinstance(json.loads(line), dict)
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError):  # bad JSON, a huge integer, deep nesting
         return False
 
 
-def sniff(head: bytes) -> Format:
-    """Classify content from its first bytes (pass up to ``HEAD_BYTES``)."""
+def json_lines(text: str, whole: bool) -> tuple[int, int]:
+    """(lines that are JSON objects, non-blank lines) among the complete lines of ``text``; the last
+    line counts only when ``text`` is the whole input (``whole``), else it may be cut."""
+    lines = text.split("\n")
+    if not whole and len(lines) > 1:
+        lines = lines[:-1]
+    objects = blank = 0
+    for line in lines:
+        if not line.strip():
+            blank += 1
+        elif _is_json_object(line):
+            objects += 1
+    return objects, len(lines) - blank
+
+
+def _is_json_document(stripped: str, whole: bool) -> bool:
+    """A JSON array or value that is no JSON Lines (a one-line array of records is no article)."""
+    if not stripped.startswith("["):
+        return False
+    if re.match(r"\[\s*[\[{\]]", stripped):
+        return True
+    if not whole:
+        return False
+    try:
+        json.loads(stripped)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def sniff(head: bytes, whole: bool | None = None) -> Format:
+    """Classify content from its first bytes (pass up to ``HEAD_BYTES``); ``whole`` says ``head`` is
+    the entire input (by default: when it is shorter than ``HEAD_BYTES``)."""
+    if whole is None:
+        whole = len(head) < HEAD_BYTES
     if not head.strip():
         return "empty"
     if head.startswith(GZIP_MAGIC):
         return "gzip"
     if head.startswith(WARC_MAGIC):
         return "warc"
+    if binary_signature(head):
+        return "binary"
+    # Before the binary test: a NUL or control bytes in one JSONL line must cost that line only.
+    if head.lstrip()[:1] == b"{" or b"\n{" in head:
+        objects, lines = json_lines(head_text(head), whole)
+        if objects and objects * 2 >= lines:
+            return "jsonl"
     if looks_binary(head):
         return "binary"
     text = head_text(head)
@@ -170,9 +210,8 @@ def sniff(head: bytes) -> Format:
         if len(_HTML_TAG.findall(text[:16384])) >= 2:
             return "html"
         return "xml" if stripped.startswith("<?xml") else "text"
-    # Before the markup test: JSONL records often carry HTML in a field.
-    if stripped.startswith("{") and _first_line_is_json_object(stripped):
-        return "jsonl"
+    if _is_json_document(stripped, whole):
+        return "json"
     if _HTML_DOC_TAG.search(text) or len(_HTML_TAG.findall(text[:16384])) >= 5:
         return "html"  # a page with some leading junk before its markup
     return "text"
