@@ -109,7 +109,7 @@ class Unreadable(InputError):
 
 
 class SymlinkOutsideInput(InputError):
-    """A link inside a walked folder points outside that folder: a folder is untrusted, so it is not followed."""
+    """A link in a walked folder points outside it: a folder is untrusted input, so it is not followed."""
 
     reason = "symlink_outside_input"
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib import resources as importlib_resources
 from typing import Any
 
-from frontwire.errors import EmptyInput, ExtractError, ResourceError, UnsupportedFormat
+from frontwire.errors import BinaryContent, EmptyInput, ExtractError, ResourceError, UnsupportedFormat
 from frontwire.extract.metadata import given_date, iso_date
 from frontwire.model import Article, Boilerplate, RawItem, document_id, sha256_hex
 from frontwire.resources import Resources
@@ -176,6 +176,10 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+# The longest chrome paragraph (cookie, newsletter, comment notices) is well under this many words.
+_MAX_CHROME_WORDS = 150
+
+
 def _rule(line: _Line, rules: TextRules) -> str | None:
     text = line.plain
     if line.words <= rules.max_rule_words:
@@ -186,7 +190,9 @@ def _rule(line: _Line, rules: TextRules) -> str | None:
             m = rules.contains.search(text)
         if m is not None:
             return m.lastgroup
-    if rules.long is not None:
+    # A line of hundreds of words is prose (an article flattened onto one line): a chrome phrase
+    # inside it ("All rights reserved") must not cost the whole article.
+    if rules.long is not None and line.words <= _MAX_CHROME_WORDS:
         m = rules.long.search(text)
         if m is not None:
             return m.lastgroup
@@ -879,13 +885,15 @@ def clean_article(text: str, rules: TextRules, max_chars: int | None = None) -> 
 
 def decode_text(data: bytes, source: str) -> str:
     """Bytes of a text dump -> str (BOM, UTF-8, mixed UTF-8, detected charset); binary junk is refused."""
-    from frontwire.ingest.sniff import decode_bytes, looks_binary
+    from frontwire.ingest.sniff import detect_text, looks_binary
 
     if not data.strip():
         raise EmptyInput(f"{source}: empty input")
     if looks_binary(data):
         raise UnsupportedFormat(f"{source}: binary content, not text")
-    text = decode_bytes(data)
+    text = detect_text(data)
+    if text is None:
+        raise BinaryContent(f"{source}: bytes that read as no text in any encoding")
     if not text.strip():
         raise EmptyInput(f"{source}: whitespace only")
     return text

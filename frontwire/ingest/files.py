@@ -81,7 +81,7 @@ def _link(path: Path, top: Path) -> Iterator[Found]:
         yield source, Unreadable(f"{source}: a symbolic link that cannot be resolved (a loop?): {exc}")
         return
     if not target.is_relative_to(top):
-        yield source, SymlinkOutsideInput(f"{source}: a link to a path outside the input folder, not followed")
+        yield source, SymlinkOutsideInput(f"{source}: a link to a path outside the input folder - not read")
         return
     if target.is_file() and _walked(path):
         yield source, target
@@ -96,7 +96,8 @@ def _walk(root: Path, top: Path) -> Iterator[Found]:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
         where = safe_text(str(root))
-        yield where, Unreadable(f"{where}: cannot list this folder ({exc.strerror or exc}); its files are not read")
+        problem = exc.strerror or exc
+        yield where, Unreadable(f"{where}: cannot list this folder ({problem}); its files are not read")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -120,9 +121,12 @@ def _walk_folder(folder: Path, arg: str) -> Iterator[Found]:
         found = True
         yield entry
     if not found:
-        yield safe_text(arg), NothingToRead(
-            f"{safe_text(arg)}: the folder holds no file a run reads "
-            "(.html .htm .txt .xml .rss .atom .jsonl .ndjson .warc, or .gz)"
+        yield (
+            safe_text(arg),
+            NothingToRead(
+                f"{safe_text(arg)}: the folder holds no file a run reads "
+                "(.html .htm .txt .xml .rss .atom .jsonl .ndjson .warc, or .gz)"
+            ),
         )
 
 

@@ -113,7 +113,8 @@ def test_hostile_bare_gz_name_is_read_by_content(tmp_path: Path) -> None:
     (tmp_path / "page.gz").write_bytes(gzip.compress(PAGE))
     (tmp_path / "junk.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
     got = run([str(tmp_path)])
-    assert reasons(got) == {str(tmp_path / "junk.gz"): "malformed_container", str(tmp_path / "page.gz"): "item"}
+    expected = {str(tmp_path / "junk.gz"): "malformed_container", str(tmp_path / "page.gz"): "item"}
+    assert reasons(got) == expected
 
 
 ARTICLE = {"text": "Kharkiv came under missile attack overnight, the regional governor said."}
