@@ -16,6 +16,7 @@ from frontwire.extract.metadata import (
     given_date,
     page_canonical,
     page_metadata,
+    plausible_date,
 )
 from frontwire.ingest.sniff import decode_html, looks_binary
 from frontwire.model import Article, RawItem, document_id, sha256_hex
@@ -111,7 +112,7 @@ def extract_html(item: RawItem, resources: Resources) -> Article:
     page_url = page_canonical(meta.url, item.url) or item.url
     canon = canonical_url(page_url) or canonical_url(item.url)
     published, published_source = given_date(item)
-    if not published and meta.date:
+    if not published and plausible_date(meta.date):
         published = meta.date
         # htmldate also reads the URL path: name that source when it is where the date came from.
         in_url = published in (date_from_url(item.url), date_from_url(canon))

@@ -10,7 +10,7 @@ from importlib import resources as importlib_resources
 from typing import Any
 
 from frontwire.errors import BinaryContent, EmptyInput, ExtractError, ResourceError, UnsupportedFormat
-from frontwire.extract.metadata import given_date, iso_date
+from frontwire.extract.metadata import given_date, iso_date, plausible_date
 from frontwire.model import Article, Boilerplate, RawItem, document_id, sha256_hex
 from frontwire.resources import Resources
 
@@ -911,7 +911,8 @@ def extract_text(item: RawItem, resources: Resources) -> Article:
         raise ExtractError(f"{item.source}: no article text left after removing page chrome")
     published, published_source = given_date(item)
     if not published:
-        published, published_source = cleaned.published, "text" if cleaned.published else None
+        published = plausible_date(cleaned.published)
+        published_source = "text" if published else None
     from frontwire.extract.metadata import canonical_url
 
     canon = canonical_url(item.url)

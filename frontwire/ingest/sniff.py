@@ -48,7 +48,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xfe\xff", "utf-16-be"),
 )
 
-_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->|<!doctype[^>]*>)*", re.I | re.S)
+# The prolog may hold a doctype with an internal subset (<!DOCTYPE rss [ <!ENTITY ...> ]>).
+_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->|<!doctype[^>\[]*(?:\[.*?\]\s*)?>)*", re.I | re.S)
 _ROOT = re.compile(r"<([a-zA-Z][\w:.-]*)")
 _DOCTYPE_HTML = re.compile(r"<!doctype\s+html", re.I)
 _HTML_DOC_TAG = re.compile(r"<(?:html|head|body)[\s>]", re.I)
