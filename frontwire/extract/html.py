@@ -18,6 +18,7 @@ from frontwire.extract.metadata import (
     page_metadata,
     plausible_date,
 )
+from frontwire.extract.text import word_count
 from frontwire.ingest.sniff import decode_html, looks_binary
 from frontwire.model import Article, RawItem, document_id, sha256_hex
 from frontwire.resources import Resources
@@ -91,12 +92,13 @@ def extract_html(item: RawItem, resources: Resources) -> Article:
         text, meta = _body(markup, item.url)
     except ExtractError as exc:
         raise ExtractError(f"{item.source}: {exc}") from exc
-    words = len(text.split())
+    # CJK is written without spaces: its words are counted by characters, as for text dumps.
+    words = word_count(text)
     if words < resources.settings.min_article_words and len(_WRAPPER_TAG.findall(markup)) > _DEEP:
         # Maybe content nested deeper than the parser goes: drop the wrappers and read it again.
         flat_text, flat_meta = _body(_WRAPPER_TAG.sub(" ", markup), item.url)
-        if len(flat_text.split()) > words:
-            text, meta, words = flat_text, flat_meta, len(flat_text.split())
+        if word_count(flat_text) > words:
+            text, meta, words = flat_text, flat_meta, word_count(flat_text)
     if words < resources.settings.min_article_words:
         raise ExtractError(f"{item.source}: no article text found in the page ({words} words)")
     boilerplate = []

@@ -154,6 +154,11 @@ def _count_words(text: str) -> tuple[int, int]:
     return rest + -(-cjk // CJK_CHARS_PER_WORD), cjk
 
 
+def word_count(text: str) -> int:
+    """Words of a text, CJK runs counted as ``_count_words`` does (Japanese has no spaces to split on)."""
+    return _count_words(text)[0]
+
+
 def _lines(text: str) -> list[_Line]:
     out: list[_Line] = []
     block, pos, blank = 0, 0, False
@@ -176,8 +181,32 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-# The longest chrome paragraph (cookie, newsletter, comment notices) is well under this many words.
-_MAX_CHROME_WORDS = 150
+# A line this long is prose, maybe a whole article flattened onto one line with the site's chrome
+# glued to its end; chrome paragraphs (cookie, newsletter, copyright notices) are shorter.
+_FLAT_LINE_WORDS = 80
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+
+
+def _split_flat_lines(text: str, rules: TextRules) -> str:
+    """Break a flattened article's line before its first chrome sentence ("All rights reserved."), so
+    that the chrome is judged apart and the article is not lost with it (offsets stay the same: the
+    space before that sentence becomes the line break)."""
+    out = []
+    for raw in text.split("\n"):
+        if len(raw) >= 400 and _count_words(raw)[0] >= _FLAT_LINE_WORDS:
+            starts = [0] + [m.end() for m in _SENTENCE.finditer(raw)]
+            for i, start in enumerate(starts[1:], start=1):
+                end = starts[i + 1] if i + 1 < len(starts) else len(raw)
+                parsed = _lines(raw[start:end])
+                if (
+                    _count_words(raw[:start])[0] >= _FLAT_LINE_WORDS // 2
+                    and parsed
+                    and _rule(parsed[0], rules) is not None
+                ):
+                    raw = raw[: start - 1] + "\n" + raw[start:]
+                    break
+        out.append(raw)
+    return "\n".join(out)
 
 
 def _rule(line: _Line, rules: TextRules) -> str | None:
@@ -190,9 +219,7 @@ def _rule(line: _Line, rules: TextRules) -> str | None:
             m = rules.contains.search(text)
         if m is not None:
             return m.lastgroup
-    # A line of hundreds of words is prose (an article flattened onto one line): a chrome phrase
-    # inside it ("All rights reserved") must not cost the whole article.
-    if rules.long is not None and line.words <= _MAX_CHROME_WORDS:
+    if rules.long is not None:
         m = rules.long.search(text)
         if m is not None:
             return m.lastgroup
@@ -905,10 +932,16 @@ def extract_text(item: RawItem, resources: Resources) -> Article:
     # Text another tool already extracted gets the light mode: the full cleaner would cut a first
     # line it takes for a headline and short lines it takes for chrome.
     clean = clean_article if item.kind == "article" else clean_text
+    text = _split_flat_lines(text, resources.text_rules)
     cleaned = clean(text, resources.text_rules, max_chars=resources.settings.max_text_chars)
     body = cleaned.body.strip()
     if not _WORD.search(body):
         raise ExtractError(f"{item.source}: no article text left after removing page chrome")
+    # A text dump needs as many words as a page does (a few stray bytes are no article); text that
+    # another tool already extracted (JSONL, feed items) is taken as it is.
+    words = word_count(body)
+    if item.kind == "text" and words < resources.settings.min_article_words:
+        raise ExtractError(f"{item.source}: no article text ({words} words)")
     published, published_source = given_date(item)
     if not published:
         published = plausible_date(cleaned.published)

@@ -187,6 +187,20 @@ def _format(path: Path, head: bytes, whole: bool | None = None) -> Format:
     return fmt
 
 
+def _jsonl_after_first_line(fh: IO[bytes], limit: int) -> bool:
+    """Whether the lines after a first line too long for the sniffed head are JSON objects (a JSONL
+    file whose first record is huge or broken is still JSONL)."""
+    scanned = 0
+    while scanned < limit and (chunk := fh.read(HEAD_BYTES)):
+        scanned += len(chunk)
+        newline = chunk.find(b"\n")
+        if newline >= 0:
+            rest = chunk[newline + 1 :] + fh.read(HEAD_BYTES)
+            objects, lines = json_lines(head_text(rest), len(rest) < HEAD_BYTES)
+            return bool(objects) and objects * 2 >= lines
+    return False
+
+
 def _read_rest(stream: IO[bytes], head: bytes, limit: int, source: str) -> bytes:
     """``head`` plus the rest of ``stream``, reading at most one byte past ``limit`` in all."""
     remaining = limit - len(head)
@@ -339,6 +353,8 @@ def _read(path: Path, source: str, ctx: Context) -> Entries:
     with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
         fmt = _format(path, head)
+        if fmt in ("json", "text", "binary") and b"\n" not in head and len(head) == HEAD_BYTES:
+            fmt = "jsonl" if _jsonl_after_first_line(fh, limit) else fmt
         if fmt == "jsonl":
             fh.seek(0)
             yield from iter_jsonl(fh, source, ctx)

@@ -108,10 +108,18 @@ _SAMPLE_CHARS = 20_000
 _ODD_ASCII = frozenset("~\\|^`{}<>[]@#$%*_=+")
 
 
+# A capital between two lower-case letters ("dépĻche"): how a wrong Latin page shows in prose.
+_MID_WORD_CAPITAL = re.compile(r"(?<=[^\W\d_])[^\W\d_](?=[^\W\d_])")
+
+
 def _oddness(text: str) -> int:
-    return sum(
-        1 for c in text[:_SAMPLE_CHARS] if c not in "\t\n\r\f" and unicodedata.category(c) in _ODD_CATEGORIES
-    )
+    sample = text[:_SAMPLE_CHARS]
+    odd = sum(1 for c in sample if c not in "\t\n\r\f" and unicodedata.category(c) in _ODD_CATEGORIES)
+    for m in _MID_WORD_CAPITAL.finditer(sample):
+        i = m.start()
+        if sample[i].isupper() and sample[i - 1].islower() and sample[i + 1].islower():
+            odd += 1
+    return odd
 
 
 def _script(c: str) -> str:
@@ -158,7 +166,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
     if even + odd < 2:
         return None
     for encoding, nuls, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if nuls >= 2 and other * 20 <= nuls:
+        if nuls >= 2 and other * 4 <= nuls:
             try:
                 text = sample.decode(encoding)
             except UnicodeDecodeError:

@@ -127,7 +127,12 @@ def iter_warc(path: Path, source: str, ctx: Context) -> Entries:
     # A cut inside a record's headers leaves bytes warcio silently ignores (the record separator
     # after an uncompressed record is whitespace and is fine).
     if cut:
-        yield skip(source, MalformedContainer(f"{source}: the last gzip member is cut before its trailer; {read} records read"))
+        yield skip(
+            source,
+            MalformedContainer(
+                f"{source}: the last gzip member is cut before its trailer; {read} records read"
+            ),
+        )
         return
     if trailing.strip(b"\r\n\t \x00"):
         yield skip(
