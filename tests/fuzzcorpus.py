@@ -313,7 +313,7 @@ class _Builder:
             f'<!ENTITY lol{i} "{("&lol;" if i == 1 else f"&lol{i - 1};") * 10}">' for i in range(1, 10)
         )
         secret = self.c.outside / "secret.txt"
-        for f in range(self.n(12, 2)):
+        for f in range(self.n(12, 3)):
             kind = ["feed_valid", "feed_entity_expansion", "feed_external_entity"][f % 3]
             dtd = {
                 "feed_valid": "",
@@ -346,6 +346,7 @@ class _Builder:
                 self.c.units[kind] += 1
             if dtd:  # the feed's undefined entities make it a not-well-formed feed: a skip of its own
                 self.c.optional[str(path)] = []
+                self.c.kind_of[str(path)] = kind
         malformed = [
             b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>cut',
             b'<rss version="2.0"><channel><title>Empty</title></channel></rss>',
@@ -421,16 +422,16 @@ class _Builder:
 
     def junk(self) -> None:
         sizes = [1, 2, 3, 5, 8, 12, 16, 24, 32, 48, 63, 64, 100, 500, 4096, 65536]
-        for f in range(self.n(400, 30)):
+        for f in range(self.n(560, 30)):
             size = sizes[f % len(sizes)]
             data = self.rng.randbytes(size)
             ext = [".txt", ".html", ".xml", ".jsonl", ".warc"][f % 5]
             self.hostile("random_bytes", self.path("random", f"r{f}{ext}"), data)
         blanks = [b"", b" ", b"\n\n\n", b"\t \r\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf  \n", "\u3000\n".encode()]
-        for f in range(self.n(30, 7)):
+        for f in range(self.n(40, 7)):
             ext = [".txt", ".html", ".jsonl", ".xml"][f % 4]
             self.hostile("empty_whitespace", self.path("empty", f"e{f}{ext}"), blanks[f % len(blanks)])
-        for f in range(self.n(30, 4)):
+        for f in range(self.n(40, 4)):
             s = self.next_serial()
             text = "\n\n".join(paragraphs("en", s)).encode()
             pos = self.rng.randrange(len(text))
@@ -523,6 +524,7 @@ class _Builder:
         self.c.kinds["unreadable_folder"] += 1
         self.c.optional[str(sub)] = []
         self.c.optional[str(sub / f"inside-{s}.txt")] = paras
+        self.c.kind_of[str(sub)] = self.c.kind_of[str(sub / f"inside-{s}.txt")] = "unreadable_folder"
         # odd file names holding valid articles
         odd = [
             b"caf\xe9-latin1-name.txt",

@@ -197,7 +197,7 @@ def _jsonl_after_first_line(fh: IO[bytes], limit: int) -> bool:
         if newline >= 0:
             rest = chunk[newline + 1 :] + fh.read(HEAD_BYTES)
             objects, lines = json_lines(head_text(rest), len(rest) < HEAD_BYTES)
-            return bool(objects) and objects * 2 >= lines
+            return bool(objects) and (objects * 3 >= lines or objects >= 3)
     return False
 
 

@@ -15,7 +15,7 @@ from typing import IO, Any, cast
 
 from frontwire.errors import EmptyInput, FrontwireError, MalformedContainer, TooLarge
 from frontwire.ingest.base import Context, Entries, skip
-from frontwire.ingest.sniff import bom_encoding, decode_bytes
+from frontwire.ingest.sniff import bom_encoding, decode_bytes, json_int
 from frontwire.model import RawItem
 
 _HINTS = ("title", "author", "outlet", "published")
@@ -150,17 +150,11 @@ def iter_jsonl(stream: IO[bytes], source: str, ctx: Context) -> Entries:
             yield skip(line_source, MalformedContainer(f"{line_source}: {type(exc).__name__}: {exc}"[:500]))
 
 
-def _parse_int(digits: str) -> int | str:
-    # Python refuses to convert integers of more than 4,300 digits (ValueError); no article field
-    # is such a number, so it is kept as its digits rather than losing the line.
-    return int(digits) if len(digits) <= 4000 else digits
-
-
 def item_from_line(raw: bytes, source: str, ctx: Context) -> RawItem:
     """Decode and parse one line; raises MalformedContainer for a line that is not a JSON object."""
     text = decode_bytes(raw).lstrip("\ufeff").strip()
     try:
-        obj = json.loads(text, parse_int=_parse_int)
+        obj = json.loads(text, parse_int=json_int)
     except json.JSONDecodeError as exc:
         raise MalformedContainer(f"{source}: not valid JSON ({exc.msg} at column {exc.colno})") from exc
     except RecursionError as exc:

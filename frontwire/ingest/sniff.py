@@ -356,12 +356,18 @@ def looks_binary(head: bytes) -> bool:
     return controls / len(sample) > 0.05
 
 
+def json_int(digits: str) -> int | str:
+    """JSON integer parser: Python refuses to convert one of more than 4,300 digits (ValueError); no
+    article field is such a number, so it is kept as its digits rather than losing the line."""
+    return int(digits) if len(digits) <= 4000 else digits
+
+
 def _is_json_object(line: str) -> bool:
     line = line.strip()
     if not line.startswith("{") or not line.endswith("}"):
         return False
     try:
-        return isinstance(json.loads(line), dict)
+        return isinstance(json.loads(line, parse_int=json_int), dict)
     except (ValueError, RecursionError):  # bad JSON, a huge integer, deep nesting
         return False
 
@@ -412,7 +418,9 @@ def sniff(head: bytes, whole: bool | None = None) -> Format:
     # Before the binary test: a NUL or control bytes in one JSONL line must cost that line only.
     if head.lstrip()[:1] == b"{" or b"\n{" in head:
         objects, lines = json_lines(head_text(head), whole)
-        if objects and objects * 2 >= lines:
+        # Prose almost never has whole lines that are JSON objects: a few of them make a JSONL dump,
+        # however many of its other lines are broken.
+        if objects and (objects * 3 >= lines or objects >= 3):
             return "jsonl"
     if looks_binary(head):
         return "binary"

@@ -33,6 +33,9 @@ NAMED_REASONS = {
     if isinstance(cls, type) and issubclass(cls, errors.FrontwireError) and cls.reason != "error"
 }
 
+# Read at import: the autouse fixture hides FRONTWIRE_* variables from the tests themselves.
+_FULL = bool(os.environ.get("FRONTWIRE_FUZZ_FULL"))
+_REPORT = os.environ.get("FRONTWIRE_FUZZ_REPORT")
 _OPENED: list[str] = []
 _WATCH: list[str] = []
 
@@ -138,8 +141,8 @@ def run_fuzz(root: Path, scale: float, resources: Any) -> tuple[list[str], dict[
         failures.append(f"inputs over their {budget} s budget: {over[:5]}")
 
     by_kind: dict[str, dict[str, Any]] = {}
-    for kind, n in corpus.kinds.items():
-        by_kind[kind] = {"inputs": n, "units": corpus.units.get(kind, 0), "stored": 0, "skips": Counter()}
+    for kind in sorted(set(corpus.kinds) | set(corpus.units)):
+        by_kind[kind] = {"inputs": corpus.kinds[kind], "units": corpus.units[kind], "stored": 0, "skips": Counter()}
     for source in docs:
         kind = corpus.kind_of.get(source, "?")
         by_kind.setdefault(kind, {"inputs": 0, "units": 0, "stored": 0, "skips": Counter()})["stored"] += 1
@@ -172,12 +175,12 @@ def test_fuzz_small_corpus(tmp_path: Path, resources: Any) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("FRONTWIRE_FUZZ_FULL"), reason="set FRONTWIRE_FUZZ_FULL=1 (minutes)")
+@pytest.mark.skipif(not _FULL, reason="set FRONTWIRE_FUZZ_FULL=1 (minutes)")
 def test_fuzz_full_corpus(tmp_path: Path, resources: Any) -> None:
     failures, figures = run_fuzz(tmp_path, 1.0, resources)
     report = json.dumps({"failures": failures, **figures}, indent=1, ensure_ascii=False)
     print(report)
-    if out := os.environ.get("FRONTWIRE_FUZZ_REPORT"):
-        Path(out).write_text(report, encoding="utf-8")
+    if _REPORT:
+        Path(_REPORT).write_text(report, encoding="utf-8")
     assert figures["inputs"] >= 1000
     assert not failures, "\n".join(failures[:30])
