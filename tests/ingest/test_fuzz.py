@@ -142,7 +142,8 @@ def run_fuzz(root: Path, scale: float, resources: Any) -> tuple[list[str], dict[
 
     by_kind: dict[str, dict[str, Any]] = {}
     for kind in sorted(set(corpus.kinds) | set(corpus.units)):
-        by_kind[kind] = {"inputs": corpus.kinds[kind], "units": corpus.units[kind], "stored": 0, "skips": Counter()}
+        row = {"inputs": corpus.kinds[kind], "units": corpus.units[kind], "stored": 0, "skips": Counter()}
+        by_kind[kind] = row
     for source in docs:
         kind = corpus.kind_of.get(source, "?")
         by_kind.setdefault(kind, {"inputs": 0, "units": 0, "stored": 0, "skips": Counter()})["stored"] += 1
