@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 from pathlib import Path
@@ -162,3 +163,39 @@ def test_hostile_one_line_json_array_is_no_article(tmp_path: Path) -> None:
         path.write_text(json.dumps([ARTICLE, ARTICLE]), encoding="utf-8")
         got = run([str(path)])
         assert all(isinstance(e, Outcome) for e in got), name
+
+
+def test_hostile_feed_with_internal_dtd_keeps_its_items(tmp_path: Path) -> None:
+    lol = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol;" if i == 1 else f"&lol{i - 1};") * 10}">' for i in range(1, 10)
+    )
+    feed = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{lol}<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<rss version="2.0"><channel><title>Wire</title>'
+        "<item><title>A &lol9; &x;</title><description>Odesa port was hit overnight.</description></item>"
+        "</channel></rss>"
+    )
+    path = tmp_path / "feed.xml"
+    path.write_text(feed, encoding="utf-8")
+    got = run([str(path)])
+    assert isinstance(got[0], RawItem) and got[0].data == b"Odesa port was hit overnight."
+    assert b"root:" not in got[0].data and "root:" not in (got[0].title or "")
+
+
+def test_hostile_warc_gz_cut_in_its_trailer_is_reported(tmp_path: Path) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(
+        writer.create_warc_record(
+            "https://x.example/", "response", payload=io.BytesIO(PAGE), http_headers=http
+        )
+    )
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(buf.getvalue()[:-4])
+    got = run([str(path)])
+    assert isinstance(got[0], RawItem)
+    assert isinstance(got[-1], Outcome) and got[-1].skip_reason == "malformed_container"
