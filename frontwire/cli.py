@@ -122,7 +122,9 @@ def run_command(
         str | None, typer.Option("--published", help="Publication date for inputs that lack one (ISO).")
     ] = None,
     url: Annotated[str | None, typer.Option("--url", help="URL for inputs that lack one.")] = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes (1 = in-process).")] = 1,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Worker processes (1 = in-process).")
+    ] = 1,
     reprocess: Annotated[
         bool, typer.Option("--reprocess", help="Process inputs already stored again and replace them.")
     ] = False,
@@ -188,6 +190,12 @@ def run_command(
     console.print(table)
     for reason, example in sorted(summary.skip_examples.items()):
         console.print(f"[yellow]skipped ({reason})[/yellow] e.g. {example}")
+    if summary.nothing_read:
+        err_console.print(
+            "[red]error[/red] (nothing_to_read): no input could be read "
+            "(missing paths, empty folders or patterns matching nothing); see above"
+        )
+        raise typer.Exit(code=1)
     if summary.stored or summary.duplicates or summary.updated:
         db_flag = "" if settings.db == "frontwire.db" else f" --db {settings.db}"
         console.print(

@@ -37,6 +37,27 @@ class Settings:
     cache_dir: str | None = None
     # Worker processes for `run` (1 = in-process).
     workers: int = 1
+    # Seconds one input may spend in extraction before it is skipped as time_budget_exceeded. Real
+    # pages take well under a second; the pre-parse guards below keep the C parser's share bounded.
+    input_time_budget: float = 20.0
+    # Pre-parse guards: lxml's time grows far faster than linearly with the attributes of one element
+    # (100k: 9 s, 300k: 267 s) and a million tags take 12 s; real pages have under 50k tags and a few
+    # dozen attributes per element.
+    max_html_tags: int = 200_000
+    max_element_attributes: int = 2_000
+
+    def __post_init__(self) -> None:
+        # A negative limit or worker count would silently mean "no limit" or crash the pool later.
+        for name in ("max_input_bytes", "max_text_chars", "fetch_max_bytes", "max_html_tags"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"setting {name!r} must be a positive number, not {getattr(self, name)}")
+        for name in ("fetch_timeout", "input_time_budget"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"setting {name!r} must be a positive number of seconds")
+        if self.workers < 1:
+            raise ConfigError(f"setting 'workers' must be 1 or more, not {self.workers}")
+        if self.min_article_words < 0 or self.max_element_attributes <= 0:
+            raise ConfigError("settings 'min_article_words' and 'max_element_attributes' must be positive")
 
 
 _ENV_PREFIX = "FRONTWIRE_"
@@ -84,4 +105,7 @@ def load_settings(config_file: Path | None = None, **overrides: object) -> Setti
         if key not in known:
             raise ConfigError(f"unknown setting {key!r}; valid: {', '.join(sorted(known))}")
         values[key] = _coerce(key, raw, known[key])
+    for gazetteer in values.get("gazetteers", ()):  # type: ignore[attr-defined]
+        if not Path(gazetteer).is_file():
+            raise ConfigError(f"gazetteer {gazetteer!r}: no such file")
     return replace(base, **values)  # type: ignore[arg-type]

@@ -5,9 +5,15 @@
     │   ├── FetchError             a URL could not be fetched (timeout, HTTP error, too large)
     │   │   └── BlockedAddressError  the URL resolves to a private, loopback or reserved address
     │   ├── UnsupportedFormat      the bytes are not a format we read (binary junk, non-HTML type)
+    │   │   └── BinaryContent      bytes that decode to no plausible text (random bytes, junk)
     │   ├── EmptyInput             nothing to read (empty file, whitespace only)
+    │   │   └── NothingToRead      a folder or glob that holds no file a run reads
     │   ├── TooLarge               over the size limit (the limit is in the message)
+    │   ├── TooComplex             markup that would make the HTML parser blow up (attribute floods, ...)
+    │   ├── TimeBudgetExceeded     one input took longer than its time budget
     │   ├── NotFoundInput          the input path does not exist (or a glob matches nothing)
+    │   ├── Unreadable             permission denied, a symlink loop, an unreadable folder
+    │   ├── SymlinkOutsideInput    a link in a walked folder points outside it (never followed)
     │   └── MalformedContainer     a WARC, gzip, feed or JSONL container is truncated or invalid
     ├── ExtractError               a page was read but holds no article text
     ├── ResourceError              a bundled model or data file is missing or broken
@@ -70,6 +76,42 @@ class NotFoundInput(InputError):
     """The input path does not exist, or a glob matches nothing."""
 
     reason = "not_found"
+
+
+class BinaryContent(UnsupportedFormat):
+    """Bytes that are not text in any encoding (random bytes, a file of junk)."""
+
+    reason = "binary"
+
+
+class NothingToRead(EmptyInput):
+    """A folder or glob that holds no file a run reads."""
+
+    reason = "nothing_to_read"
+
+
+class TooComplex(InputError):
+    """Markup whose shape makes the HTML parser grow far faster than linearly (checked before parsing)."""
+
+    reason = "too_complex"
+
+
+class TimeBudgetExceeded(InputError):
+    """One input took longer than its time budget (``input_time_budget``)."""
+
+    reason = "time_budget_exceeded"
+
+
+class Unreadable(InputError):
+    """The input exists but cannot be read: permission denied, a symlink loop, an unreadable folder."""
+
+    reason = "unreadable"
+
+
+class SymlinkOutsideInput(InputError):
+    """A link in a walked folder points outside it: a folder is untrusted input, so it is not followed."""
+
+    reason = "symlink_outside_input"
 
 
 class MalformedContainer(InputError):

@@ -14,10 +14,14 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from frontwire.config import Settings
+from frontwire.ingest.base import safe_text
 from frontwire.model import RawItem, sha256_hex
 from frontwire.pipeline import Outcome, process_items
 from frontwire.resources import Resources
 from frontwire.store import Store
+
+# Skips that mean an input named nothing readable at all (as opposed to a file read and refused).
+NOTHING_READ = frozenset({"not_found", "unreadable", "nothing_to_read", "symlink_outside_input"})
 
 # Documents per batch: one nlp.pipe call and one store transaction. 16 keeps spaCy's batching
 # efficient while an interrupted run loses at most one batch of work.
@@ -40,6 +44,12 @@ class RunSummary:
     @property
     def items(self) -> int:
         return self.stored + self.duplicates + self.updated + sum(self.skipped.values())
+
+    @property
+    def nothing_read(self) -> bool:
+        """True when the inputs named no file that could even be opened (a missing path, an empty
+        folder, a glob matching nothing): the caller should say so and fail."""
+        return self.items == sum(n for reason, n in self.skipped.items() if reason in NOTHING_READ)
 
 
 def batched(items: Iterable[RawItem | Outcome], size: int) -> Iterator[list[RawItem | Outcome]]:
@@ -120,7 +130,7 @@ def run(
                 reason = o.skip_reason or "unknown"
                 summary.skipped[reason] += 1
                 summary.skip_examples.setdefault(reason, f"{o.source}: {o.message}")
-                store.record_skip(o.source, reason, o.message)
+                store.record_skip(safe_text(o.source), reason, safe_text(o.message) if o.message else None)
             else:
                 docs.append(o.document)
                 for err in o.document.errors:

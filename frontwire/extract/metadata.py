@@ -72,15 +72,28 @@ def page_canonical(page_url: str | None, item_url: str | None) -> str | None:
     return page_url
 
 
+# Publication dates outside this range are placeholders or junk (9999-12-31, 0001-01-01), not dates.
+MIN_PUBLISHED_YEAR = 1900
+
+
+def plausible_date(value: str | None) -> str | None:
+    """``value`` (an ISO date or datetime) when its year could be a publication's, else None."""
+    if not value or len(value) < 4 or not value[:4].isdigit():
+        return None
+    year = int(value[:4])
+    return value if MIN_PUBLISHED_YEAR <= year <= date.today().year + 1 else None
+
+
 def iso_date(value: str | None) -> str | None:
-    """Keep an ISO date/datetime string as given if it parses, else None (never a guessed default)."""
+    """Keep an ISO date/datetime string as given if it parses and is plausible, else None (never a
+    guessed default)."""
     if not value:
         return None
     value = value.strip()
     try:
         if len(value) == 10:
-            return date.fromisoformat(value).isoformat()
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+            return plausible_date(date.fromisoformat(value).isoformat())
+        return plausible_date(datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat())
     except ValueError:
         pass
     # A written-out date ("March 7, 2023", "7 Mar 2023") must state its year: "yesterday" or
@@ -98,7 +111,7 @@ def iso_date(value: str | None) -> str | None:
             "RETURN_AS_TIMEZONE_AWARE": False,
         },
     )
-    return parsed.date().isoformat() if parsed else None
+    return plausible_date(parsed.date().isoformat()) if parsed else None
 
 
 # -- page metadata from an HTML tree ----------------------------------------------------------------

@@ -9,8 +9,8 @@ from functools import lru_cache
 from importlib import resources as importlib_resources
 from typing import Any
 
-from frontwire.errors import EmptyInput, ExtractError, ResourceError, UnsupportedFormat
-from frontwire.extract.metadata import given_date, iso_date
+from frontwire.errors import BinaryContent, EmptyInput, ExtractError, ResourceError, UnsupportedFormat
+from frontwire.extract.metadata import given_date, iso_date, plausible_date
 from frontwire.model import Article, Boilerplate, RawItem, document_id, sha256_hex
 from frontwire.resources import Resources
 
@@ -154,6 +154,11 @@ def _count_words(text: str) -> tuple[int, int]:
     return rest + -(-cjk // CJK_CHARS_PER_WORD), cjk
 
 
+def word_count(text: str) -> int:
+    """Words of a text, CJK runs counted as ``_count_words`` does (Japanese has no spaces to split on)."""
+    return _count_words(text)[0]
+
+
 def _lines(text: str) -> list[_Line]:
     out: list[_Line] = []
     block, pos, blank = 0, 0, False
@@ -174,6 +179,34 @@ def _lines(text: str) -> list[_Line]:
             blank = True
         pos += len(raw)
     return out
+
+
+# A line this long is prose, maybe a whole article flattened onto one line with the site's chrome
+# glued to its end; chrome paragraphs (cookie, newsletter, copyright notices) are shorter.
+_FLAT_LINE_WORDS = 80
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+
+
+def _split_flat_lines(text: str, rules: TextRules) -> str:
+    """Break a flattened article's line before its first chrome sentence ("All rights reserved."), so
+    that the chrome is judged apart and the article is not lost with it (offsets stay the same: the
+    space before that sentence becomes the line break)."""
+    out = []
+    for raw in text.split("\n"):
+        if len(raw) >= 400 and _count_words(raw)[0] >= _FLAT_LINE_WORDS:
+            starts = [0] + [m.end() for m in _SENTENCE.finditer(raw)]
+            for i, start in enumerate(starts[1:], start=1):
+                end = starts[i + 1] if i + 1 < len(starts) else len(raw)
+                parsed = _lines(raw[start:end])
+                if (
+                    _count_words(raw[:start])[0] >= _FLAT_LINE_WORDS // 2
+                    and parsed
+                    and _rule(parsed[0], rules) is not None
+                ):
+                    raw = raw[: start - 1] + "\n" + raw[start:]
+                    break
+        out.append(raw)
+    return "\n".join(out)
 
 
 def _rule(line: _Line, rules: TextRules) -> str | None:
@@ -879,13 +912,15 @@ def clean_article(text: str, rules: TextRules, max_chars: int | None = None) -> 
 
 def decode_text(data: bytes, source: str) -> str:
     """Bytes of a text dump -> str (BOM, UTF-8, mixed UTF-8, detected charset); binary junk is refused."""
-    from frontwire.ingest.sniff import decode_bytes, looks_binary
+    from frontwire.ingest.sniff import detect_text, looks_binary
 
     if not data.strip():
         raise EmptyInput(f"{source}: empty input")
     if looks_binary(data):
         raise UnsupportedFormat(f"{source}: binary content, not text")
-    text = decode_bytes(data)
+    text = detect_text(data)
+    if text is None:
+        raise BinaryContent(f"{source}: bytes that read as no text in any encoding")
     if not text.strip():
         raise EmptyInput(f"{source}: whitespace only")
     return text
@@ -897,13 +932,20 @@ def extract_text(item: RawItem, resources: Resources) -> Article:
     # Text another tool already extracted gets the light mode: the full cleaner would cut a first
     # line it takes for a headline and short lines it takes for chrome.
     clean = clean_article if item.kind == "article" else clean_text
+    text = _split_flat_lines(text, resources.text_rules)
     cleaned = clean(text, resources.text_rules, max_chars=resources.settings.max_text_chars)
     body = cleaned.body.strip()
     if not _WORD.search(body):
         raise ExtractError(f"{item.source}: no article text left after removing page chrome")
+    # A text dump needs as many words as a page does (a few stray bytes are no article); text that
+    # another tool already extracted (JSONL, feed items) is taken as it is.
+    words = word_count(body)
+    if item.kind == "text" and words < resources.settings.min_article_words:
+        raise ExtractError(f"{item.source}: no article text ({words} words)")
     published, published_source = given_date(item)
     if not published:
-        published, published_source = cleaned.published, "text" if cleaned.published else None
+        published = plausible_date(cleaned.published)
+        published_source = "text" if published else None
     from frontwire.extract.metadata import canonical_url
 
     canon = canonical_url(item.url)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from frontwire.config import Settings
-from frontwire.errors import FetchError
+from frontwire.errors import FetchError, FrontwireError
 from frontwire.ingest.base import Context, Entries, skip
 from frontwire.ingest.files import expand_input, iter_path
 from frontwire.ingest.web import Fetcher, FetchResult, iter_url
@@ -32,12 +32,11 @@ def _iter_input(arg: str, ctx: Context) -> Entries:
                 arg, FetchError(f"{arg}: scheme {scheme.group(1)!r} is not read (only http and https)")
             )
         return
-    for found in expand_input(arg):
-        if isinstance(found, Exception):
-            yield skip(arg, found)
+    for source, found in expand_input(arg):
+        if isinstance(found, FrontwireError):
+            yield skip(source, found)
         else:
-            source, path = found
-            yield from iter_path(path, source, ctx)
+            yield from iter_path(found, source, ctx)
 
 
 def iter_items(

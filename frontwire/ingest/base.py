@@ -18,9 +18,25 @@ Entry: TypeAlias = RawItem | Outcome
 Entries: TypeAlias = Iterator[Entry]
 
 
+def safe_text(text: str) -> str:
+    """``text`` as storable UTF-8: file-name bytes that are not UTF-8 (surrogate escapes) become ``\\xNN``.
+
+    A path from the file system may hold any bytes; SQLite (and every later reader) needs valid UTF-8.
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that is no file-name escape (from JSON, say)
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def skip(source: str, exc: FrontwireError) -> Outcome:
     """The Outcome of an input that could not be read: its reason code and message."""
-    return Outcome(source=source, skip_reason=exc.reason, message=str(exc))
+    return Outcome(source=safe_text(source), skip_reason=exc.reason, message=safe_text(str(exc)))
 
 
 @dataclass(slots=True)

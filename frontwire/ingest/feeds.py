@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 import xml.sax
 from datetime import UTC, datetime
@@ -21,6 +22,9 @@ _BLOCKS = (
     "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "table", "ul", "ol",
     "section", "article", "figure", "figcaption", "header", "footer", "pre", "dd", "dt", "hr",
 )  # fmt: skip
+
+
+_INTERNAL_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\[.*?\]\s*>", re.I | re.S)
 
 
 def html_to_text(markup: str) -> str:
@@ -90,6 +94,9 @@ def iter_feed(
         headers["content-type"] = content_type
     if base_url:
         headers["content-location"] = base_url  # base for relative links
+    # An internal DTD is never honoured: its entities are how a feed explodes (billion laughs) or
+    # reaches for local files; without it the entries are still read (undefined entities are dropped).
+    data = _INTERNAL_DTD.sub(b"", data, count=1)
     # Bytes go in as a stream: feedparser treats a str or bytes argument as a URL or a file name.
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None

@@ -22,11 +22,14 @@ from frontwire.errors import (
     InputError,
     MalformedContainer,
     NotFoundInput,
+    NothingToRead,
+    SymlinkOutsideInput,
     TooLarge,
+    Unreadable,
     UnsupportedFormat,
 )
-from frontwire.ingest.base import Context, Entries, skip
-from frontwire.ingest.sniff import HEAD_BYTES, Format, head_text, sniff
+from frontwire.ingest.base import Context, Entries, safe_text, skip
+from frontwire.ingest.sniff import HEAD_BYTES, Format, head_text, json_lines, sniff
 from frontwire.model import RawItem
 
 # What a folder walk picks up (a file named explicitly is always read, whatever its name).
@@ -51,54 +54,151 @@ def is_streamed(path: Path) -> bool:
     return _suffix(path) in _STREAM_SUFFIXES
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files a folder walk reads under ``root``, in path order (names sorted at each level, a folder's
-    files where its name sorts); hidden entries and linked folders (possible loops) are skipped."""
+def _walked(path: Path) -> bool:
+    """Whether a folder walk reads this file: a known suffix, or a bare '.gz' (read by its content)."""
+    name = path.name.lower()
+    return _suffix(path) in _WALK_SUFFIXES or name.endswith(".gz")
+
+
+# (source, file to read) or (source, why it is not read): every walked entry keeps its own name.
+Found = tuple[str, Path | InputError]
+
+
+def _link(path: Path, top: Path) -> Iterator[Found]:
+    """A symbolic link met in a walk of ``top``: read its target only when that lies inside ``top``.
+
+    A folder is untrusted input: a link to /etc/passwd inside it must not become a document. A
+    linked folder is never descended into (loops; its files inside ``top`` are walked where they are).
+    """
+    source = safe_text(str(path))
     try:
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
-        return  # an unreadable sub-folder: nothing to read there
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        if _walked(path):
+            yield source, NotFoundInput(f"{source}: a link to a file that does not exist")
+        return
+    except (OSError, RuntimeError) as exc:  # ELOOP (RuntimeError on Python < 3.13 for loops)
+        yield source, Unreadable(f"{source}: a symbolic link that cannot be resolved (a loop?): {exc}")
+        return
+    if not target.is_relative_to(top):
+        yield source, SymlinkOutsideInput(f"{source}: a link to a path outside the input folder - not read")
+        return
+    if target.is_file() and _walked(path):
+        yield source, target
+
+
+def _walk(root: Path, top: Path) -> Iterator[Found]:
+    """Files a folder walk reads under ``root``, in path order (names sorted at each level, a folder's
+    files where its name sorts), or an error for each entry that cannot be read; hidden entries are
+    left out. ``top`` is the resolved folder the user named: nothing outside it is read."""
+    try:
+        with os.scandir(root) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        where = safe_text(str(root))
+        problem = exc.strerror or exc
+        yield where, Unreadable(f"{where}: cannot list this folder ({problem}); its files are not read")
+        return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(path)
-        elif entry.is_file() and _suffix(path) in _WALK_SUFFIXES:
-            yield path
+        try:
+            if entry.is_symlink():
+                yield from _link(path, top)
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _walk(path, top)
+            elif entry.is_file(follow_symlinks=False) and _walked(path):
+                yield safe_text(str(path)), path
+        except OSError as exc:
+            where = safe_text(str(path))
+            yield where, Unreadable(f"{where}: cannot read ({exc.strerror or exc})")
 
 
-def expand_input(arg: str) -> Iterator[tuple[str, Path] | InputError]:
+def _walk_folder(folder: Path, arg: str) -> Iterator[Found]:
+    found = False
+    for entry in _walk(folder, folder.resolve()):
+        found = True
+        yield entry
+    if not found:
+        yield (
+            safe_text(arg),
+            NothingToRead(
+                f"{safe_text(arg)}: the folder holds no file a run reads "
+                "(.html .htm .txt .xml .rss .atom .jsonl .ndjson .warc, or .gz)"
+            ),
+        )
+
+
+def _glob_base(pattern: str) -> Path:
+    """The folder a glob pattern cannot leave: its leading components without wildcards."""
+    parts: list[str] = []
+    for part in Path(pattern).parts:
+        if _GLOB_CHARS & set(part):
+            break
+        parts.append(part)
+    return Path(*parts) if parts else Path(".")
+
+
+def expand_input(arg: str) -> Iterator[Found]:
     """(source, path) of each file one input names, in order: the file itself (its source is the
     input as given), a folder's files, or a glob's matches; an error when it names nothing."""
     path = Path(arg).expanduser()
-    if path.is_dir():
-        yield from ((str(p), p) for p in _walk(path))
-        return
-    if path.exists() or path.is_symlink():
-        yield arg, path
+    try:
+        if path.is_dir():
+            yield from _walk_folder(path, arg)
+            return
+        if path.exists() or path.is_symlink():
+            yield safe_text(arg), path  # a file named explicitly is read even through a link
+            return
+    except OSError as exc:  # a path inside a folder we may not enter
+        yield safe_text(arg), Unreadable(f"{safe_text(arg)}: cannot read ({exc.strerror or exc})")
         return
     if _GLOB_CHARS & set(arg):
-        matches = sorted(glob.glob(os.path.expanduser(arg), recursive=True))
+        pattern = os.path.expanduser(arg)
+        matches = sorted(glob.glob(pattern, recursive=True))
         if not matches:
-            yield NotFoundInput(f"{arg}: no file matches this pattern")
+            yield safe_text(arg), NotFoundInput(f"{safe_text(arg)}: no file matches this pattern")
+        top = _glob_base(pattern).resolve()
         for match in matches:
             found = Path(match)
-            if found.is_dir():
-                yield from ((str(p), p) for p in _walk(found))
-            else:
-                yield match, found
+            try:
+                if found.is_symlink():
+                    yield from _link(found, top)
+                elif found.is_dir():
+                    yield from _walk(found, top)
+                else:
+                    yield safe_text(match), found
+            except OSError as exc:
+                yield safe_text(match), Unreadable(f"{safe_text(match)}: cannot read ({exc.strerror or exc})")
         return
-    yield NotFoundInput(f"{arg}: no such file or folder")
+    yield safe_text(arg), NotFoundInput(f"{safe_text(arg)}: no such file or folder")
 
 
-def _format(path: Path, head: bytes) -> Format:
-    """Sniffed format, with one tie-break by name: a .jsonl whose first line is broken is still JSONL."""
-    fmt = sniff(head)
-    jsonl_name = _suffix(path) in _JSONL_SUFFIXES
-    if fmt in ("text", "html") and jsonl_name and head_text(head).lstrip().startswith("{"):
-        return "jsonl"
+def _format(path: Path, head: bytes, whole: bool | None = None) -> Format:
+    """Sniffed format, with one tie-break by name: a .jsonl with any object line (or whose first
+    line, too long for the head, opens an object) is JSONL, however broken its other lines."""
+    fmt = sniff(head, whole)
+    if fmt in ("text", "html", "binary", "json") and _suffix(path) in _JSONL_SUFFIXES:
+        text = head_text(head)
+        objects, _ = json_lines(text, len(head) < HEAD_BYTES if whole is None else whole)
+        if objects or ("\n" not in text and text.lstrip().startswith("{")):
+            return "jsonl"
     return fmt
+
+
+def _jsonl_after_first_line(fh: IO[bytes], limit: int) -> bool:
+    """Whether the lines after a first line too long for the sniffed head are JSON objects (a JSONL
+    file whose first record is huge or broken is still JSONL)."""
+    scanned = 0
+    while scanned < limit and (chunk := fh.read(HEAD_BYTES)):
+        scanned += len(chunk)
+        newline = chunk.find(b"\n")
+        if newline >= 0:
+            rest = chunk[newline + 1 :] + fh.read(HEAD_BYTES)
+            objects, lines = json_lines(head_text(rest), len(rest) < HEAD_BYTES)
+            return bool(objects) and (objects * 3 >= lines or objects >= 3)
+    return False
 
 
 def _read_rest(stream: IO[bytes], head: bytes, limit: int, source: str) -> bytes:
@@ -124,6 +224,8 @@ def _document(data: bytes, fmt: Format, source: str, ctx: Context) -> Entries:
         yield from iter_feed(data, source, ctx)
     elif fmt == "xml":
         raise UnsupportedFormat(f"{source}: XML that is neither an RSS/Atom feed nor an HTML page")
+    elif fmt == "json":
+        raise UnsupportedFormat(f"{source}: a JSON document (array or value), not JSON Lines")
     elif fmt in ("gzip", "warc"):
         raise UnsupportedFormat(f"{source}: {fmt} content inside gzip is not read")
     else:
@@ -251,6 +353,8 @@ def _read(path: Path, source: str, ctx: Context) -> Entries:
     with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
         fmt = _format(path, head)
+        if fmt in ("json", "text", "binary") and b"\n" not in head and len(head) == HEAD_BYTES:
+            fmt = "jsonl" if _jsonl_after_first_line(fh, limit) else fmt
         if fmt == "jsonl":
             fh.seek(0)
             yield from iter_jsonl(fh, source, ctx)
@@ -274,6 +378,6 @@ def iter_path(path: Path, source: str, ctx: Context) -> Entries:
     except FrontwireError as exc:
         yield skip(source, exc)
     except PermissionError as exc:
-        yield skip(source, InputError(f"{source}: permission denied ({exc.strerror})"))
-    except OSError as exc:
-        yield skip(source, InputError(f"{source}: cannot read ({exc.strerror or exc})"))
+        yield skip(source, Unreadable(f"{source}: permission denied ({exc.strerror})"))
+    except OSError as exc:  # ELOOP, EIO, ...
+        yield skip(source, Unreadable(f"{source}: cannot read ({exc.strerror or exc})"))

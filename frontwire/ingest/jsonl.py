@@ -15,7 +15,7 @@ from typing import IO, Any, cast
 
 from frontwire.errors import EmptyInput, FrontwireError, MalformedContainer, TooLarge
 from frontwire.ingest.base import Context, Entries, skip
-from frontwire.ingest.sniff import bom_encoding, decode_bytes
+from frontwire.ingest.sniff import bom_encoding, decode_bytes, json_int
 from frontwire.model import RawItem
 
 _HINTS = ("title", "author", "outlet", "published")
@@ -146,17 +146,21 @@ def iter_jsonl(stream: IO[bytes], source: str, ctx: Context) -> Entries:
             yield item_from_line(raw, line_source, ctx)
         except FrontwireError as exc:
             yield skip(line_source, exc)
+        except Exception as exc:  # each line stands alone: an odd one never costs the rest of the file
+            yield skip(line_source, MalformedContainer(f"{line_source}: {type(exc).__name__}: {exc}"[:500]))
 
 
 def item_from_line(raw: bytes, source: str, ctx: Context) -> RawItem:
     """Decode and parse one line; raises MalformedContainer for a line that is not a JSON object."""
     text = decode_bytes(raw).lstrip("\ufeff").strip()
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, parse_int=json_int)
     except json.JSONDecodeError as exc:
         raise MalformedContainer(f"{source}: not valid JSON ({exc.msg} at column {exc.colno})") from exc
     except RecursionError as exc:
         raise MalformedContainer(f"{source}: JSON nested too deeply") from exc
+    except ValueError as exc:  # whatever else the decoder refuses: this line only is lost
+        raise MalformedContainer(f"{source}: not valid JSON ({exc})") from exc
     if not isinstance(obj, dict):
         raise MalformedContainer(f"{source}: a JSON {type(obj).__name__}, not an object")
     return item_from_object(obj, source, ctx)

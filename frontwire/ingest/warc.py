@@ -8,8 +8,9 @@ record all mean the file was cut; the records read before that are still yielded
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 
@@ -40,12 +41,26 @@ def _remaining(record: Any) -> int:
     return int(getattr(record.raw_stream, "limit", 0) or 0)
 
 
+def _member_complete(fh: BinaryIO, offset: int) -> bool:
+    """Whether the gzip member at ``offset`` decompresses to its end-of-stream marker and trailer."""
+    fh.seek(offset)
+    z = zlib.decompressobj(wbits=31)
+    try:
+        while not z.eof and (chunk := fh.read(1 << 16)):
+            z.decompress(chunk, 1 << 20)
+            while z.unconsumed_tail and not z.eof:  # bounded output: a bomb is never held in memory
+                z.decompress(z.unconsumed_tail, 1 << 20)
+    except zlib.error:
+        return False
+    return z.eof
+
+
 def iter_warc(path: Path, source: str, ctx: Context) -> Entries:
     """Yield the HTML pages of a WARC file in record order, sources ``<file>#<record number>``."""
     limit = ctx.settings.max_input_bytes
     found = 0
     read = 0
-    last_end = 0
+    last_start = last_end = 0
     with open(path, "rb") as fh:
         iterator = ArchiveIterator(fh)
         n = 0
@@ -82,7 +97,8 @@ def iter_warc(path: Path, source: str, ctx: Context) -> Entries:
                 iterator.read_to_end(record)
                 if _remaining(record) > 0:
                     raise MalformedContainer(f"record {n} is cut short ({_remaining(record)} bytes missing)")
-                last_end = iterator.get_record_offset() + iterator.get_record_length()
+                last_start = iterator.get_record_offset()
+                last_end = last_start + iterator.get_record_length()
                 read = n
                 if outcome is not None:
                     yield outcome
@@ -104,8 +120,20 @@ def iter_warc(path: Path, source: str, ctx: Context) -> Entries:
             return
         fh.seek(last_end)
         trailing = fh.read(4096)
+        fh.seek(0)
+        gzipped = fh.read(2) == b"\x1f\x8b"
+        # warcio reads a gzip member cut inside its 8-byte trailer without a word: check the last one.
+        cut = gzipped and read > 0 and not _member_complete(fh, last_start)
     # A cut inside a record's headers leaves bytes warcio silently ignores (the record separator
     # after an uncompressed record is whitespace and is fine).
+    if cut:
+        yield skip(
+            source,
+            MalformedContainer(
+                f"{source}: the last gzip member is cut before its trailer; {read} records read"
+            ),
+        )
+        return
     if trailing.strip(b"\r\n\t \x00"):
         yield skip(
             source,

@@ -205,17 +205,21 @@ def test_files_unreadable_file_is_a_skip_not_a_crash(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr("frontwire.ingest.files.open", denied, raising=False)  # works under root too
     entry = only([str(path)])
-    assert isinstance(entry, Outcome) and entry.skip_reason == "bad_input"
+    assert isinstance(entry, Outcome) and entry.skip_reason == "unreadable"
     assert "permission" in (entry.message or "")
 
 
-def test_files_folder_walk_follows_file_links_not_folder_links(tmp_path: Path) -> None:
+def test_files_folder_walk_follows_file_links_inside_only(tmp_path: Path) -> None:
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "a.html").write_bytes(PAGE)
     (tmp_path / "real" / "loop").symlink_to(tmp_path)  # a folder link back up: would loop forever
-    (tmp_path / "real" / "b.html").symlink_to(DATA / "page.html")
-    sources = [e.source for e in run([str(tmp_path)])]
-    assert sources == [str(tmp_path / "real" / "a.html"), str(tmp_path / "real" / "b.html")]
+    (tmp_path / "real" / "b.html").symlink_to(tmp_path / "real" / "a.html")  # inside: read
+    (tmp_path / "real" / "c.html").symlink_to(DATA / "page.html")  # outside the folder: never read
+    entries = run([str(tmp_path)])
+    assert [e.source for e in entries] == [str(tmp_path / "real" / n) for n in ("a.html", "b.html", "c.html")]
+    assert [isinstance(e, RawItem) for e in entries] == [True, True, False]
+    outside = entries[2]
+    assert isinstance(outside, Outcome) and outside.skip_reason == "symlink_outside_input"
 
 
 def test_files_feed_file_named_txt_is_read_as_feed(tmp_path: Path) -> None:
