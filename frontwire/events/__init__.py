@@ -93,4 +93,31 @@ def extract(document: Document, resources: Any) -> list[Event]:
         event = code_sentence(document, sentence, prediction, rules)
         if event is not None:
             events.append(event)
-    return events
+    return merge_repeats(events)
+
+
+def merge_repeats(events: list[Event]) -> list[Event]:
+    """One event per happening within a document: an article restates its main event (lede, body,
+    quotes). Counted events of one type, place and date are one; the most confident stays, and a
+    placeless restatement joins the document's only placed event of its type and date."""
+    counted = [e for e in events if e.modality is None]
+    best: dict[tuple[str, str | None, str | None], Event] = {}
+    for e in counted:
+        if e.place_id is None:
+            continue
+        key = (e.event_type, e.place_id, e.date)
+        if key not in best or e.confidence > best[key].confidence:
+            best[key] = e
+    keep: list[Event] = []
+    for e in events:
+        if e.modality is not None:
+            keep.append(e)
+            continue
+        if e.place_id is not None:
+            if best[(e.event_type, e.place_id, e.date)] is e:
+                keep.append(e)
+            continue
+        placed = [b for (t, _, d), b in best.items() if t == e.event_type and d == e.date]
+        if len(placed) != 1:
+            keep.append(e)
+    return keep

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from frontwire.events.rules import EventRules, Family
@@ -66,7 +67,18 @@ def _family_of(tok: Any, rules: EventRules) -> Family | None:
     return None
 
 
-def _triggers(sent: Any, rules: EventRules) -> list[tuple[Any, Family]]:
+def _names_a_place(tok: Any, places: list[tuple[int, int]], rules: EventRules) -> bool:
+    """The trigger's clause names a place: a resolved place mention or a settlement/area noun."""
+    head = tok if tok.pos_ == "VERB" else tok.head
+    nodes = list(head.subtree)  # a verb's subtree holds its subject too ("Bakhmut fell")
+    lo, hi = nodes[0].idx, nodes[-1].idx + len(nodes[-1].text)
+    if any(lo <= a < hi for a, _ in places):
+        return True
+    return any(t.lemma_.lower() in rules.place_anaphora or t.lemma_.lower() in PLACE_NOUNS for t in nodes)
+
+
+def _triggers(sent: Any, rules: EventRules, places: list[tuple[int, int]]) -> list[tuple[Any, Family]]:
+    """Trigger tokens and their families; ``places`` are place-mention offsets relative to the sentence."""
     out = []
     for tok in sent:
         if tok.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
@@ -78,6 +90,10 @@ def _triggers(sent: Any, rules: EventRules) -> list[tuple[Any, Family]]:
             t.lemma_.lower() in fam.needs_object for t in tok.subtree if t is not tok
         ):
             continue  # "send" a message, "provide" details: not aid
+        if tok.tag_ in ("VBN", "JJ") and tok.dep_ in ("amod", "acl", "compound"):
+            continue  # a state, not an event: "occupied territories", "the Russian-held city"
+        if fam.needs_place and not _names_a_place(tok, places, rules):
+            continue  # "regain the initiative", "taken off the frontline": no place changes hands
         out.append((tok, fam))
     return out
 
@@ -109,6 +125,10 @@ def _choose(triggers: list[tuple[Any, Family]], prediction: Any, rules: EventRul
         triggers, key=lambda tf: (_modality(tf[0], sent, rules)[0] is not None, _depth(tf[0]), tf[0].i)
     )
     sub = prediction.sub_event_type
+    governing_tok, governing = ordered[0]
+    if sub is not None and governing.plover == "AID" and sub in rules.violent and governing.default:
+        # "delivered HIMARS and artillery shells": weapon words in a supply sentence are not an attack.
+        return Choice(governing_tok, governing, governing.default, prediction.probability)
     if sub is not None:
         fitting = [tf for tf in ordered if sub in tf[1].sub_types]
         if fitting:
@@ -149,7 +169,7 @@ def _clause_head(tok: Any) -> Any:
 
 
 def _modality(trigger: Any, sent: Any, rules: EventRules) -> tuple[str | None, bool]:
-    """('negated' | 'future' | 'hypothetical' | None, hedged) of the clause the trigger governs."""
+    """('negated' | 'future' | 'hypothetical' | 'background' | None, hedged) of the trigger's clause."""
     m = rules.modality
     hedged = False
     if sent.text.rstrip().endswith("?"):
@@ -162,12 +182,23 @@ def _modality(trigger: Any, sent: Any, rules: EventRules) -> tuple[str | None, b
     while tok.head is not tok and tok.dep_ not in STATEMENT_DEPS and len(chain) < 8:
         tok = tok.head
         chain.append(tok)
+    top = chain[-1]
+    if top.dep_ in ("ccomp", "xcomp") and top.head.lemma_.lower() in m["intent_heads"]:
+        return "hypothetical", False  # "does not expect Ukraine to launch", "fears Russia will attack"
     for i, t in enumerate(chain):
         kids = list(t.children)
+        if any(k.lower_ in m["background_marks"] and k.dep_ in ("mark", "prep") for k in kids):
+            return "background", False  # "since Russia launched its invasion"
         if any(
             k.dep_ == "neg" or (k.lower_ in m["negation_words"] and k.dep_ in ("det", "advmod")) for k in kids
         ):
             return "negated", False
+        if (
+            any(k.tag_ == "TO" and k.dep_ == "aux" for k in kids)
+            and t.head is not t
+            and t.head.lemma_.lower() not in m["realis_governors"]
+        ):
+            return "hypothetical", False  # an infinitive: "the potential to mobilise", "ordered to attack"
         if i and t.lemma_.lower() in m["intent_heads"]:
             return "hypothetical", False
         auxes = [k for k in kids if k.dep_ in ("aux", "auxpass")]
@@ -213,8 +244,8 @@ def _actor_name(
         key=lambda m: (ACTOR_TYPES.index(m.type) if m.type in ACTOR_TYPES else 99, m.start),
     )
     for m in found:
-        if m.type not in ACTOR_TYPES:
-            continue
+        if m.type not in ACTOR_TYPES or rules.weapon_name(m.text):
+            continue  # "HARM", "HIMARS": weapons are not actors
         name = m.name or m.text
         key = name.casefold()
         if key in rules.not_actors or m.text.casefold() in rules.not_actors:
@@ -233,6 +264,8 @@ def _actor_name(
         return name, (start, end)
     if head in rules.civilian_nouns:
         return "Civilians", (start, end)
+    if head in ("police", "policeman", "policemen", "officer", "officers"):
+        return "Police Forces", (start, end)
     if any(t.lower_ == "country" and any(k.lower_ == "the" for k in t.children) for t in tok.subtree):
         # "the country's military leaders": the state named last before the phrase.
         for m in reversed([m for m in document.mentions if m.end <= start]):
@@ -330,12 +363,27 @@ def _place(
     """The most specific resolved place of the sentence (outside actor phrases), else a definite
     "the city"/"the region" resolved to the latest such place before the sentence."""
     t_start = sentence.offset + trigger.idx
+    # A place inside an organisation's or person's name ("New York Times", "White House") or inside
+    # the speaker of the sentence's claim is not where the event happened.
+    names = [
+        (m.start, m.end) for m in document.mentions
+        if m.type in NON_PLACE_TYPES and sentence.start <= m.start < sentence.end
+    ] + [
+        (c.speaker_start, c.speaker_end) for c in document.claims
+        if c.speaker_start is not None and c.speaker_end is not None
+        and sentence.start <= c.speaker_start < sentence.end
+    ]  # fmt: skip
     placed = [
         p for p in document.places
         if sentence.start <= p.start < sentence.end and p.lat is not None
         and not any(a <= p.start < b for a, b in avoid)
+        and not any(a <= p.start and p.end <= b for a, b in names)
         and (p.feature != "country" or not _is_adjectival(p, document))
     ]  # fmt: skip
+    # The trigger's own clause first ("shelled Kyiv, while in Melitopol ..."), then the sentence.
+    nodes = list(_clause_head(trigger).subtree)
+    lo, hi = sentence.offset + nodes[0].idx, sentence.offset + nodes[-1].idx + len(nodes[-1].text)
+    placed = [p for p in placed if lo <= p.start < hi] or placed
     best = min(
         placed, key=lambda p: (SPECIFICITY.get(p.feature or "", 1), abs(p.start - t_start)), default=None
     )
@@ -353,6 +401,8 @@ def _place(
 
 
 SETTLEMENT_FEATURES = frozenset({"city", "town", "village"})
+PLACE_NOUNS = frozenset({"territory", "position", "positions", "height", "heights", "bridgehead", "island"})
+NON_PLACE_TYPES = frozenset({"ORG", "PERSON", "ARMED_GROUP", "UNIT", "WEAPON"})
 
 
 def _anaphora(document: Document, sentence: Sentence, rules: EventRules) -> PlaceMention | None:
@@ -397,6 +447,23 @@ def _date(document: Document, sentence: Sentence, trigger: Any) -> tuple[str | N
     return None, None, False
 
 
+def _tense_of_date(interval: str, published: str | None, rules: EventRules) -> str | None:
+    """'background' for an event dated well before publication, 'future' for one after it."""
+    pub = (published or "")[:10]
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", pub):
+        return None
+    start, _, end = interval.partition("/")
+    day = date.fromisoformat(pub)
+    try:
+        if date.fromisoformat(end[:10]) < day - timedelta(days=int(rules.thresholds["background_days"])):
+            return "background"
+        if date.fromisoformat(start[:10]) > day + timedelta(days=1):
+            return "future"
+    except ValueError:
+        return None
+    return None
+
+
 def _interval(t: TimeExpression) -> str:
     start, _, end = (t.value or "").partition("/")
     return f"{start[:10]}/{end[:10]}"
@@ -426,6 +493,7 @@ def _fatalities(
         words = {t.lemma_.lower() for t in path} | {t.lower_ for t in path}
         if tok.head.lower_ == "to":  # "rose to 20"
             words |= {k.lemma_.lower() for k in tok.head.head.children}
+        words |= {k.lower_ for k in tok.head.head.children if k.dep_ in ("oprd", "acomp", "xcomp", "ccomp")}
         if not words & rules.fatality_words or (
             words & rules.injury_words and tok.head.lemma_.lower() in rules.injury_words
         ):
@@ -468,14 +536,19 @@ def _territory(sub: str, agent_name: str | None, place: PlaceMention | None, rul
 
 def code_sentence(document: Document, sentence: Sentence, prediction: Any, rules: EventRules) -> Event | None:
     sent = sentence.doc
-    chosen = _choose(_triggers(sent, rules), prediction, rules)
+    in_sentence = [
+        (p.start - sentence.offset, p.end - sentence.offset)
+        for p in document.places
+        if sentence.start <= p.start < sentence.end and p.lat is not None
+    ]
+    chosen = _choose(_triggers(sent, rules, in_sentence), prediction, rules)
     if chosen is None:
         return None
     trigger, family, sub, probability = chosen.trigger, chosen.family, chosen.sub_type, chosen.probability
     violent = sub in rules.violent
     modality, hedged = _modality(trigger, sent, rules)
     if chosen.overruled and (modality is not None or not _verbal(trigger, rules)):
-        return None
+        return None  # overruling "no event" takes a realis event verb (and, below, a party and a place)
 
     def named(tok: Any) -> bool:
         a, b = _chars(tok, sentence)
@@ -516,6 +589,8 @@ def code_sentence(document: Document, sentence: Sentence, prediction: Any, rules
     if chosen.overruled and actor1 not in rules.parties:
         return None
     place, precision = _place(document, sentence, trigger, avoid, rules)
+    if chosen.overruled and place is None:
+        return None
     if family.plover == "AID" and recipient is not None:
         # Aid happens where it is delivered: the recipient's place, when it is one.
         a, b = _phrase(recipient, sentence)
@@ -525,6 +600,10 @@ def code_sentence(document: Document, sentence: Sentence, prediction: Any, rules
     sub = _territory(sub, actor1, place, rules)
     times = [(t.start, t.end) for t in document.times]
     date, time_precision, from_published = _date(document, sentence, trigger)
+    if modality is None and date is not None and not from_published:
+        modality = _tense_of_date(date, document.article.published, rules)
+    if chosen.overruled and modality is not None:
+        return None
     stance = claim.stance if claim is not None else ("hedged" if hedged else None)
     plover, mode = rules.plover_of.get(sub, (None, None))
     if family.plover and (plover is None or not violent):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
 from typing import Any
@@ -25,6 +26,7 @@ class Family:
     default: str | None
     plover: str | None = None
     needs_object: frozenset[str] = frozenset()
+    needs_place: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,12 @@ class EventRules:
     light_verbs: frozenset[str]
     overrule_families: frozenset[str]
     parties: frozenset[str]  # actor names of states and armed groups
+    weapon_patterns: tuple[re.Pattern[str], ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def weapon_name(self, text: str) -> bool:
+        """The words name a weapon system (weapons.csv), never an actor."""
+        return any(p.search(text) for p in self.weapon_patterns)
 
 
 def _read(name: str) -> str:
@@ -82,6 +89,7 @@ def load_rules() -> EventRules:
             default=f.get("default"),
             plover=f.get("plover"),
             needs_object=frozenset(f.get("needs_object", ())),
+            needs_place=bool(f.get("needs_place", False)),
         )
         families[name] = fam
         for w in fam.lemmas:
@@ -118,6 +126,9 @@ def load_rules() -> EventRules:
         groups={k.casefold(): v for k, v in raw["groups"].items()},
         not_actors=frozenset(n.casefold() for n in raw["not_actors"]),
         thresholds=dict(raw["thresholds"]),
+        weapon_patterns=tuple(
+            re.compile(r["pattern"], re.I) for r in csv.DictReader(_read("weapons.csv").splitlines())
+        ),
         number_words={k: int(v) for k, v in raw["number_words"].items()},
         light_verbs=frozenset(raw["light_verbs"]),
         overrule_families=frozenset(raw["overrule_families"]),

@@ -159,7 +159,8 @@ def test_events_the_example_page(resources: Any, seed_text: str) -> None:
 
     aid = find("delivery of heavy artillery")
     assert aid.plover_type == "AID" and aid.event_type == "Strategic developments"
-    shelling = find("bombard")
+    # Kyrylenko's two statements about the shelling of the region are one event (merged repeats).
+    [shelling] = [e for e in events if "bombard" in e.evidence or "Russian shelling" in e.evidence]
     assert shelling.sub_event_type == "Shelling/artillery/missile attack"
     assert shelling.actor1 == "Military Forces of Russia (2000-)" and shelling.reported_by is not None
     encircle = find("encircle")
@@ -186,3 +187,67 @@ def test_events_stage_needs_the_nlp_annotation(resources: Any) -> None:
 
     with pytest.raises(InputError):
         extract(Document(article=Article(id="x", source="s", text="Russia shelled Kyiv.")), resources)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "modality"),
+    [
+        # Dated well before publication: background, not a new event.
+        ("On February 24, Russian forces attacked Kharkiv.", "2022-06-15", "background"),
+        ("Since Russian troops attacked Kharkiv, thousands have fled.", "2022-06-15", "background"),
+        ("Russia has the capacity to attack Kharkiv again.", "2022-06-15", "hypothetical"),
+        ("The US does not expect Ukraine to attack Kherson this month.", "2022-06-15", "hypothetical"),
+        # Dated after publication: announced, not happened.
+        ("On July 30, Russian forces will attack Kharkiv.", "2022-06-15", "future"),
+    ],
+)
+def test_events_background_and_irrealis(text: str, published: str, modality: str, resources: Any) -> None:
+    e = _code(text, "Armed clash", resources, published=published)
+    assert e is not None and e.modality == modality
+
+
+def test_events_states_and_placeless_territory_are_not_events(resources: Any) -> None:
+    # A participle describes a state; "regain" with no place changes no territory's hands.
+    assert (
+        _code(
+            "Life in the lands occupied by Russia is hard.",
+            "Non-state actor overtakes territory",
+            resources,
+        )
+        is None
+    )
+    assert (
+        _code("Ukrainian troops hope to regain the initiative.", "Government regains territory", resources)
+        is None
+    )
+
+
+def test_events_aid_sentence_with_weapons_is_aid(resources: Any) -> None:
+    e = _code(
+        "Canada sent HIMARS launchers and artillery shells to Ukraine.",
+        "Shelling/artillery/missile attack",
+        resources,
+    )
+    assert e.sub_event_type == "Other" and e.plover_type == "AID"
+    assert e.actor1 == "Government of Canada"
+
+
+def test_events_place_in_an_outlet_name_is_not_the_place(resources: Any) -> None:
+    e = _code(
+        "The New York Times reported that Russian forces shelled Kharkiv.",
+        "Shelling/artillery/missile attack",
+        resources,
+    )
+    assert e.place == "Kharkiv"
+
+
+def test_events_repeats_in_one_document_are_one_event(resources: Any) -> None:
+    text = (
+        "A Russian missile strike hit Odesa on Monday, killing four people.\n\n"
+        "The strike on Odesa on Monday destroyed a warehouse, officials said.\n\n"
+        "Separately, Russian forces shelled Kharkiv on Monday."
+    )
+    doc = _doc(text, resources)
+    counted = [e for e in extract(doc, resources) if e.modality is None]
+    places = sorted(e.place for e in counted if e.place)
+    assert places.count("Odesa") <= 1 and "Kharkiv" in places
