@@ -185,6 +185,15 @@ def run_command(
         table.add_row(f"skipped: {reason}", str(n))
     for stage, n in sorted(summary.stage_errors.items()):
         table.add_row(f"stage errors: {stage}", str(n))
+    link = summary.link
+    if link.duplicates:
+        table.add_row("near-duplicates linked to their original", str(len(link.duplicates)))
+    if link.events_linked:
+        table.add_row(
+            "events fused into clusters (changed)", f"{link.events_linked} ({link.clusters_changed})"
+        )
+    if link.contradictions:
+        table.add_row("contradicting claim pairs flagged", str(link.contradictions))
     rate = summary.items / summary.seconds if summary.seconds else 0.0
     table.add_row("time", f"{summary.seconds:.1f} s ({rate:.1f} items/s)")
     console.print(table)
@@ -526,6 +535,99 @@ def events_command(
     )
     columns = ["date", "type", "actors", "place", "fatalities", "source", "outlet", "doc", "evidence"]
     _print_rows(rows if as_json else [_event_cells(r) for r in rows], columns, "events", as_json)
+
+
+@app.command("clusters")
+def clusters_command(
+    place: Annotated[str | None, typer.Option("--place", help="Place name or its region (admin1).")] = None,
+    type_: Annotated[str | None, typer.Option("--type", "-t", help="ACLED event type or sub-type.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this day, YYYY-MM-DD.")] = None,
+    min_sources: Annotated[
+        int, typer.Option("--min-sources", min=1, help="At least this many independent outlets.")
+    ] = 1,
+    db: DbOption = None,
+    limit: LimitOption = 100,
+    offset: Annotated[int, typer.Option("--offset", help="Skip this many rows first.")] = 0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Events fused across documents: one row per real-world event, with its corroboration.
+
+    Corroboration counts independent outlets (wire copies and re-publications count once);
+    "claimed only" marks events that only a party to the conflict reports.
+    """
+    if type_:
+        type_ = _cluster_kind(type_)
+    since, until = _day(since, "--since"), _day(until, "--until")
+    rows = _open(db).clusters(
+        place=place,
+        type_=type_,
+        since=since,
+        until=until,
+        min_sources=min_sources,
+        limit=limit,
+        offset=offset,
+    )
+    if as_json:
+        _print_rows(rows, [], "clusters", True)
+        return
+    cells = [
+        {
+            "date": r["date"] or "-",
+            "type": f"{r['event_type']} / {r['sub_event_type']}",
+            "place": r["place"] or "-",
+            "sources": f"{r['corroboration']}" + (" (claimed only)" if r["claimed_only"] else ""),
+            "reports": str(len(r["events"])),
+            "outlets": ", ".join(r["outlets"]) or "-",
+            "disagree": "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in r["disagreements"].items())
+            or "-",
+            "id": r["id"],
+        }
+        for r in rows
+    ]
+    columns = ["date", "type", "place", "sources", "reports", "outlets", "disagree", "id"]
+    _print_rows(cells, columns, "event clusters", False)
+
+
+def _cluster_kind(value: str) -> str:
+    """An ACLED event type or sub-type name, case-insensitive; unknown names list the valid ones."""
+    from frontwire.store import taxonomy
+
+    found = taxonomy.event_type(value) or taxonomy.sub_event_type(value)
+    if found is None:
+        valid = sorted([*taxonomy.event_types(), *taxonomy.sub_event_types()])
+        raise typer.BadParameter(f"unknown type {value!r}; valid: {', '.join(valid)}", param_hint="--type")
+    return found
+
+
+@app.command("contradictions")
+def contradictions_command(
+    place: Annotated[str | None, typer.Option("--place", help="Only about this place.")] = None,
+    doc: Annotated[
+        str | None, typer.Option("--doc", help="Only those with a claim in this document.")
+    ] = None,
+    db: DbOption = None,
+    limit: LimitOption = 100,
+    offset: Annotated[int, typer.Option("--offset", help="Skip this many rows first.")] = 0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Pairs of claims that cannot both be true (control of a place, counts, blame, denial)."""
+    store = _open(db)
+    rows = store.contradictions(place=place, doc_id=_full_doc_id(store, doc), limit=limit, offset=offset)
+    if as_json:
+        _print_rows(rows, [], "contradictions", True)
+        return
+    cells = [
+        {
+            "kind": r["kind"],
+            "place": r.get("place") or "-",
+            "a": f"{r['a'].get('speaker') or '?'} ({r['a']['stance']}): {r['a']['content'][:80]}",
+            "b": f"{r['b'].get('speaker') or '?'} ({r['b']['stance']}): {r['b']['content'][:80]}",
+            "explanation": r["explanation"],
+        }
+        for r in rows
+    ]
+    _print_rows(cells, ["kind", "place", "a", "b", "explanation"], "contradictions", False)
 
 
 @app.command("skips")

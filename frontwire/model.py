@@ -206,6 +206,64 @@ class Event:
     modality: str | None = None  # None for a reported fact; 'negated' | 'future' | 'hypothetical'
     extractor: str = "events.rules/1"
     confidence: float = 0.5
+    cluster_id: str | None = None  # set by the link stage (across documents), never by the events stage
+
+
+@dataclass(slots=True)
+class EventCluster:
+    """One real-world event reported by several events (documents, outlets), fused (DESIGN section 3).
+
+    Fused fields take the most precise member's value; ``disagreements`` keeps the members' other
+    values (places, dates, fatality counts) instead of averaging them away.
+    """
+
+    id: str  # stable: derived from the founding member event's id
+    event_type: str
+    sub_event_type: str
+    place: str | None
+    place_id: str | None
+    lat: float | None
+    lon: float | None
+    geo_precision: int | None
+    date: str | None  # the narrowest member interval
+    time_precision: int | None
+    fatalities: dict[str, int | None] | None
+    events: list[str] = field(default_factory=list)  # member event ids
+    documents: list[str] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)  # every publishing outlet (copies included)
+    corroboration: int = 0  # independent outlets (wire copies and forwards count once)
+    claimed_only: bool = False  # every member is only a claim by a party to the conflict
+    first_reported: str | None = None  # earliest publication date of a member document
+    disagreements: dict[str, list[Any]] = field(default_factory=dict)
+    extractor: str = "link.fusion/1"
+
+
+@dataclass(slots=True)
+class ClaimRef:
+    """A claim in the store, as one side of a contradiction."""
+
+    doc_id: str
+    claim_id: str
+    speaker: str | None
+    content: str
+    stance: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Contradiction:
+    """Two claims that cannot both be true: control of a place, counts beyond their ranges,
+    responsibility for the same event, or one source asserting what another denies."""
+
+    id: str  # stable: sha256 of the two claims' keys (ordered) and the kind, shortened
+    kind: str  # 'control' | 'casualties' | 'equipment' | 'responsibility' | 'denial'
+    a: ClaimRef
+    b: ClaimRef
+    explanation: str
+    place: str | None = None
+    confidence: float = 0.5
+    extractor: str = "link.contradictions/1"
 
 
 @dataclass(slots=True)

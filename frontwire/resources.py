@@ -74,6 +74,13 @@ class Resources:
 
         return load_resources()
 
+    @cached_property
+    def link_rules(self) -> Any:
+        """Sides, control words and windows of the cross-document link stage (frontwire.link)."""
+        from frontwire.link.contradictions import load_rules
+
+        return load_rules()
+
 
 _DEFAULT: Resources | None = None
 

@@ -1,7 +1,9 @@
-"""Batch runs: ingest -> per-document stages -> store, resumable, with an optional process pool.
+"""Batch runs in four steps: plan (what to process), process (the pure per-document stages),
+commit (store a batch) and after-commit (link it against the store); resumable, in this process or
+in a process pool.
 
-``run()`` is what ``frontwire run`` calls; it is a plain function so tests and the future
-distributed runner can use it without the CLI.
+``run()`` is what ``frontwire run`` calls; it is a plain function so tests and the distributed
+runner can use it (and its steps) without the CLI.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from itertools import islice
 
 from frontwire.config import Settings
 from frontwire.ingest.base import safe_text
-from frontwire.model import RawItem, sha256_hex
+from frontwire.link import LinkSummary
+from frontwire.model import Document, RawItem, sha256_hex
 from frontwire.pipeline import Outcome, process_items
 from frontwire.resources import Resources
 from frontwire.store import Store
+from frontwire.store.base import AddResult
 
 # Skips that mean an input named nothing readable at all (as opposed to a file read and refused).
 NOTHING_READ = frozenset({"not_found", "unreadable", "nothing_to_read", "symlink_outside_input"})
@@ -40,6 +44,19 @@ class RunSummary:
     stage_errors: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    link: LinkSummary = field(default_factory=LinkSummary)
+
+    def absorb(self, done: Committed) -> None:
+        for o in done.skips:
+            reason = o.skip_reason or "unknown"
+            self.skipped[reason] += 1
+            self.skip_examples.setdefault(reason, f"{o.source}: {o.message}")
+        for d in done.documents:
+            for err in d.errors:
+                self.stage_errors[err.stage] += 1
+        self.stored += len(done.result.stored)
+        self.duplicates += len(done.result.duplicates)
+        self.updated += len(done.result.updated)
 
     @property
     def items(self) -> int:
@@ -67,7 +84,82 @@ def set_hints(item: RawItem, published: str | None, url: str | None) -> RawItem:
     return item
 
 
-# -- process pool: resources are loaded once per worker process ------------------------------
+# -- the four steps of a run: plan, process, commit, after-commit ------------------------------
+# Plain functions over plain data, so that the same steps run in-process, in a process pool or on
+# a distributed engine (only the executor changes).
+
+
+def plan(
+    inputs: list[str],
+    settings: Settings,
+    store: Store,
+    *,
+    follow: bool = False,
+    published: str | None = None,
+    url: str | None = None,
+    reprocess: bool = False,
+    on_known: Callable[[RawItem], None] | None = None,
+) -> Iterator[RawItem | Outcome]:
+    """What to process: every input item with the hints applied, less those whose exact bytes are
+    already stored (reported to ``on_known``) unless ``reprocess``; ingest skips pass through."""
+    from frontwire.ingest import iter_items
+
+    for entry in iter_items(inputs, settings, follow=follow):
+        if isinstance(entry, RawItem):
+            entry = set_hints(entry, published, url)
+            if not reprocess and store.has_raw(sha256_hex(entry.data)):
+                if on_known:
+                    on_known(entry)
+                continue
+        yield entry
+
+
+def process(batch: list[RawItem | Outcome], resources: Resources) -> tuple[list[Outcome], dict[str, float]]:
+    """The pure per-document stages over one batch (documents leave without their spaCy Doc)."""
+    timings: dict[str, float] = {}
+    outcomes = list(process_items(batch, resources, timings))
+    for o in outcomes:
+        if o.document is not None:
+            o.document.nlp = None  # transient, and spaCy Docs do not cross process boundaries
+    return outcomes, timings
+
+
+@dataclass(slots=True)
+class Committed:
+    """What one commit stored: the documents to link, and the skips and counts for the summary."""
+
+    documents: list[Document] = field(default_factory=list)
+    result: AddResult = field(default_factory=AddResult)
+    skips: list[Outcome] = field(default_factory=list)
+
+
+def commit(store: Store, outcomes: list[Outcome], reprocess: bool = False) -> Committed:
+    """Store one batch (one transaction for its documents) and record its skips."""
+    done = Committed()
+    docs = []
+    for o in outcomes:
+        if o.document is None:
+            store.record_skip(
+                safe_text(o.source), o.skip_reason or "unknown", safe_text(o.message) if o.message else None
+            )
+            done.skips.append(o)
+        else:
+            docs.append(o.document)
+    if docs:
+        done.result = store.add_documents(docs, replace=reprocess)
+        written = set(done.result.stored) | set(done.result.updated)
+        done.documents = [d for d in docs if d.id in written]
+    return done
+
+
+def after_commit(store: Store, committed: Committed, resources: Resources) -> LinkSummary:
+    """Link what was just stored against the store (near-duplicates, clusters, contradictions)."""
+    from frontwire.link import link_batch
+
+    return link_batch(store, committed.documents, resources)
+
+
+# -- executors: the same process step, in this process or in a pool -----------------------------
 _WORKER: Resources | None = None
 
 
@@ -78,12 +170,28 @@ def _init_worker(settings: Settings) -> None:
 
 def _work(batch: list[RawItem | Outcome]) -> tuple[list[Outcome], dict[str, float]]:
     assert _WORKER is not None
-    timings: dict[str, float] = {}
-    outcomes = list(process_items(batch, _WORKER, timings))
-    for o in outcomes:
-        if o.document is not None:
-            o.document.nlp = None  # spaCy Docs do not cross process boundaries
-    return outcomes, timings
+    return process(batch, _WORKER)
+
+
+def _in_process(
+    batches: Iterable[list[RawItem | Outcome]], resources: Resources
+) -> Iterator[tuple[list[Outcome], dict[str, float]]]:
+    for batch in batches:
+        yield process(batch, resources)
+
+
+def _in_pool(
+    batches: Iterable[list[RawItem | Outcome]], settings: Settings
+) -> Iterator[tuple[list[Outcome], dict[str, float]]]:
+    with ProcessPoolExecutor(settings.workers, initializer=_init_worker, initargs=(settings,)) as pool:
+        pending: list[Future[tuple[list[Outcome], dict[str, float]]]] = []
+        for batch in batches:
+            pending.append(pool.submit(_work, batch))
+            # Bounded look-ahead keeps memory flat and results come back in input order.
+            while len(pending) > settings.workers * 2:
+                yield pending.pop(0).result()
+        for fut in pending:
+            yield fut.result()
 
 
 def run(
@@ -97,67 +205,41 @@ def run(
     resources: Resources | None = None,
     on_progress: Callable[[int, str], None] | None = None,
     reprocess: bool = False,
+    link: bool = True,
 ) -> RunSummary:
-    """Ingest ``inputs``, process every new item and store it; returns the summary.
+    """Ingest ``inputs``, process every new item, store it and link it; returns the summary.
 
     Items whose exact bytes are already stored are counted as duplicates without reprocessing,
     so an interrupted run, rerun, only does the rest. With ``reprocess`` every item is processed
     again and replaces its stored version (after a fix to a hint such as --published, or a new
-    version of frontwire).
+    version of frontwire). ``link`` runs the after-commit step on each batch.
     """
-    from frontwire.ingest import iter_items
-
     summary = RunSummary()
     t0 = time.perf_counter()
+    res = resources or Resources(settings)
 
-    def fresh() -> Iterator[RawItem | Outcome]:
-        for entry in iter_items(inputs, settings, follow=follow):
-            if isinstance(entry, RawItem):
-                entry = set_hints(entry, published, url)
-                if not reprocess and store.has_raw(sha256_hex(entry.data)):
-                    summary.duplicates += 1
-                    if on_progress:
-                        on_progress(1, entry.source)
-                    continue
-            yield entry
+    def known(item: RawItem) -> None:
+        summary.duplicates += 1
+        if on_progress:
+            on_progress(1, item.source)
 
-    def absorb(outcomes: list[Outcome], timings: dict[str, float]) -> None:
+    items = plan(
+        inputs, settings, store, follow=follow, published=published, url=url, reprocess=reprocess,
+        on_known=known,
+    )  # fmt: skip
+    batches = batched(items, BATCH_SIZE)
+    results = _in_process(batches, res) if settings.workers <= 1 else _in_pool(batches, settings)
+    for outcomes, timings in results:
         for stage, secs in timings.items():
             summary.timings[stage] = summary.timings.get(stage, 0.0) + secs
-        docs = []
-        for o in outcomes:
-            if o.document is None:
-                reason = o.skip_reason or "unknown"
-                summary.skipped[reason] += 1
-                summary.skip_examples.setdefault(reason, f"{o.source}: {o.message}")
-                store.record_skip(safe_text(o.source), reason, safe_text(o.message) if o.message else None)
-            else:
-                docs.append(o.document)
-                for err in o.document.errors:
-                    summary.stage_errors[err.stage] += 1
-        if docs:
-            result = store.add_documents(docs, replace=reprocess)
-            summary.stored += len(result.stored)
-            summary.duplicates += len(result.duplicates)
-            summary.updated += len(result.updated)
+        done = commit(store, outcomes, reprocess)
+        summary.absorb(done)
+        if link and done.documents:
+            t1 = time.perf_counter()
+            summary.link.add(after_commit(store, done, res))
+            summary.timings["link"] = summary.timings.get("link", 0.0) + time.perf_counter() - t1
         if on_progress:
             for o in outcomes:
                 on_progress(1, o.source)
-
-    if settings.workers <= 1:
-        res = resources or Resources(settings)
-        for batch in batched(fresh(), BATCH_SIZE):
-            timings: dict[str, float] = {}
-            absorb(list(process_items(batch, res, timings)), timings)
-    else:
-        with ProcessPoolExecutor(settings.workers, initializer=_init_worker, initargs=(settings,)) as pool:
-            pending: list[Future[tuple[list[Outcome], dict[str, float]]]] = []
-            for batch in batched(fresh(), BATCH_SIZE):
-                pending.append(pool.submit(_work, batch))
-                # Bounded look-ahead keeps memory flat and stores results in input order.
-                while len(pending) > settings.workers * 2:
-                    absorb(*pending.pop(0).result())
-            for fut in pending:
-                absorb(*fut.result())
     summary.seconds = time.perf_counter() - t0
     return summary

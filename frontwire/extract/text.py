@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from importlib import resources as importlib_resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from frontwire.errors import BinaryContent, EmptyInput, ExtractError, ResourceError, UnsupportedFormat
 from frontwire.extract.metadata import given_date, iso_date, plausible_date
@@ -926,9 +928,67 @@ def decode_text(data: bytes, source: str) -> str:
     return text
 
 
+# A Markdown/static-site header: '---' lines around 'key: value' pairs, at the very start of the file.
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<body>(?:.*\n){1,60}?)---[ \t]*\n")
+_FRONT_FIELDS = {
+    "title": "title", "date": "published", "published": "published", "published_time": "published",
+    "pubdate": "published", "source_url": "url", "url": "url", "canonical_url": "url", "link": "url",
+    "author": "author", "site_name": "outlet", "publisher": "outlet",
+}  # fmt: skip
+# A full calendar day in a file name ("kremlin-2022-03-06-call.txt"), not inside a longer number.
+_NAME_DAY = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def front_matter(text: str) -> tuple[dict[str, str], int]:
+    """The fields of a leading front-matter block (title, published, url, author, outlet) and its end."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, 0
+    import yaml
+
+    try:
+        data = yaml.safe_load(m.group("body"))
+    except yaml.YAMLError:
+        return {}, 0  # '---' lines that are not a header: leave the text as it is
+    if not isinstance(data, dict):
+        return {}, 0
+    fields: dict[str, str] = {}
+    for key, value in data.items():
+        name = _FRONT_FIELDS.get(str(key).lower())
+        text_value = " ".join(str(value).replace("\u00a0", " ").split()) if value is not None else ""
+        if name and text_value and name not in fields:
+            fields[name] = text_value
+    return fields, m.end()
+
+
+def _outlet_of(url: str | None) -> str | None:
+    """The site's host name as the outlet when nothing names it ('www.' dropped)."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def date_from_name(source: str) -> str | None:
+    """The day a file's own name states, when it is a real calendar date (a collector's label)."""
+    name = source.rsplit("/", 1)[-1].split("#", 1)[0]
+    m = _NAME_DAY.search(name)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
 def extract_text(item: RawItem, resources: Resources) -> Article:
     """Clean a plain-text item (a page dump, or text another tool already extracted) into an Article."""
     text = decode_text(item.data, item.source)
+    header, header_end = front_matter(text)
+    if header_end:
+        # Blank the block out (same length) so that every later offset still indexes the input text.
+        block = text[:header_end]
+        text = re.sub(r"[^\n]", " ", block) + text[header_end:]
     # Text another tool already extracted gets the light mode: the full cleaner would cut a first
     # line it takes for a headline and short lines it takes for chrome.
     clean = clean_article if item.kind == "article" else clean_text
@@ -942,22 +1002,29 @@ def extract_text(item: RawItem, resources: Resources) -> Article:
     words = word_count(body)
     if item.kind == "text" and words < resources.settings.min_article_words:
         raise ExtractError(f"{item.source}: no article text ({words} words)")
+    if header_end:
+        cleaned.boilerplate.insert(0, Boilerplate(0, header_end, block, "front_matter"))
     published, published_source = given_date(item)
     if not published:
-        published = plausible_date(cleaned.published)
+        published = plausible_date(iso_date(header.get("published")) or cleaned.published)
         published_source = "text" if published else None
+    if not published and (named := plausible_date(date_from_name(item.source))):
+        published, published_source = named, "filename"
     from frontwire.extract.metadata import canonical_url
 
-    canon = canonical_url(item.url)
+    url = item.url or (
+        header.get("url") if str(header.get("url", "")).startswith(("http://", "https://")) else None
+    )
+    canon = canonical_url(url)
     return Article(
         id=document_id(canon, body),
         source=item.source,
         text=body,
-        url=item.url,
+        url=url,
         canonical_url=canon,
-        outlet=item.outlet or cleaned.outlet,
-        title=item.title or cleaned.title,
-        author=item.author or cleaned.author,
+        outlet=item.outlet or header.get("outlet") or cleaned.outlet or _outlet_of(url),
+        title=item.title or header.get("title") or cleaned.title,
+        author=item.author or header.get("author") or cleaned.author,
         section=item.section or cleaned.section,
         published=published,
         published_source=published_source,

@@ -224,6 +224,100 @@ def m003_events() -> str:
         """
 
 
+@migration("m004_link")
+def m004_link() -> str:
+    # Cross-document records (frontwire/link): near-duplicate fingerprints with their LSH band keys,
+    # event clusters (members point at them through events.cluster_id), claim facts and the
+    # contradictions found between them. A deleted event (its document replaced) marks its cluster
+    # stale through a trigger, so the next link step refuses or drops it without scanning events.
+    return """
+        ALTER TABLE events ADD COLUMN cluster_id TEXT;
+        CREATE INDEX events_cluster ON events(cluster_id);
+        CREATE INDEX documents_duplicate_of ON documents(duplicate_of);
+
+        CREATE TABLE fingerprints (
+            doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            signature BLOB NOT NULL,
+            shingles INTEGER NOT NULL,
+            extractor TEXT NOT NULL
+        );
+        CREATE TABLE fingerprint_bands (
+            band TEXT NOT NULL,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            PRIMARY KEY (band, doc_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX fingerprint_bands_doc ON fingerprint_bands(doc_id);
+
+        CREATE TABLE clusters (
+            id TEXT PRIMARY KEY,
+            event_type TEXT NOT NULL,
+            sub_event_type TEXT NOT NULL,
+            place TEXT,
+            place_id TEXT,
+            lat REAL,
+            lon REAL,
+            geo_precision INTEGER,
+            date TEXT,
+            date_start TEXT,
+            date_end TEXT,
+            time_precision INTEGER,
+            fatalities_low INTEGER,
+            fatalities_best INTEGER,
+            fatalities_high INTEGER,
+            corroboration INTEGER NOT NULL,
+            claimed_only INTEGER NOT NULL CHECK (claimed_only IN (0, 1)),
+            first_reported TEXT,
+            n_events INTEGER NOT NULL,
+            outlets_json TEXT NOT NULL,
+            documents_json TEXT NOT NULL,
+            events_json TEXT NOT NULL,
+            disagreements_json TEXT NOT NULL,
+            extractor TEXT NOT NULL
+        );
+        CREATE INDEX clusters_match ON clusters(event_type, date_end, date_start);
+        CREATE INDEX clusters_place ON clusters(place_id);
+        CREATE INDEX clusters_date ON clusters(date_start);
+        CREATE TABLE stale_clusters (id TEXT PRIMARY KEY) WITHOUT ROWID;
+        CREATE TRIGGER events_leave_cluster AFTER DELETE ON events WHEN old.cluster_id IS NOT NULL
+        BEGIN
+            INSERT OR IGNORE INTO stale_clusters(id) VALUES (old.cluster_id);
+        END;
+
+        CREATE TABLE claim_facts (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            claim_id TEXT NOT NULL,
+            date TEXT,
+            facts_json TEXT NOT NULL,
+            PRIMARY KEY (doc_id, claim_id)
+        );
+        CREATE INDEX claim_facts_date ON claim_facts(date);
+        CREATE TABLE claim_fact_places (
+            place TEXT NOT NULL,
+            doc_id TEXT NOT NULL,
+            claim_id TEXT NOT NULL,
+            PRIMARY KEY (place, doc_id, claim_id),
+            FOREIGN KEY (doc_id, claim_id) REFERENCES claim_facts(doc_id, claim_id) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+
+        CREATE TABLE contradictions (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            a_doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            a_claim TEXT NOT NULL,
+            b_doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            b_claim TEXT NOT NULL,
+            place TEXT,
+            explanation TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            extractor TEXT NOT NULL,
+            record_json TEXT NOT NULL
+        );
+        CREATE INDEX contradictions_a ON contradictions(a_doc);
+        CREATE INDEX contradictions_b ON contradictions(b_doc);
+        CREATE INDEX contradictions_place ON contradictions(place);
+        """
+
+
 def migrate(db: sqlite3.Connection) -> list[str]:
     """Apply pending migrations in order; returns the names applied now."""
     db.execute(

@@ -17,6 +17,7 @@ from frontwire.model import Document, Event, normalise_text_for_id, sha256_hex
 from frontwire.store import taxonomy
 from frontwire.store.base import AddResult, Row
 from frontwire.store.migrations import migrate
+from frontwire.store.sqlite_link import LinkTables
 
 _DOC_COLUMNS = (
     "id", "source", "url", "canonical_url", "outlet", "title", "author", "section", "published",
@@ -108,7 +109,7 @@ def _rows(cursor: sqlite3.Cursor) -> list[Row]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-class SQLiteStore:
+class SQLiteStore(LinkTables):
     """Store backed by one SQLite file (or ':memory:')."""
 
     def __init__(self, path: str | Path) -> None:
@@ -351,7 +352,7 @@ class SQLiteStore:
     def documents(self, limit: int = 50, offset: int = 0) -> list[Row]:
         return _rows(
             self.db.execute(
-                "SELECT d.id, d.published, d.outlet, d.title, d.author, d.source, d.duplicate_of,"
+                "SELECT d.id, d.url, d.published, d.outlet, d.title, d.author, d.source, d.duplicate_of,"
                 " length(d.text) AS chars,"
                 " (SELECT count(*) FROM mentions m WHERE m.doc_id = d.id) AS mentions,"
                 " (SELECT count(*) FROM claims c WHERE c.doc_id = d.id) AS claims"

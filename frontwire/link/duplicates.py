@@ -1,0 +1,108 @@
+"""Near-duplicate documents: wire copies, re-publications and updated versions of the same article.
+
+Each document gets a MinHash signature of its word 5-gram shingles (datasketch) and LSH band keys.
+The store keeps the band keys in an indexed table, so a new batch finds its candidates with one
+lookup per band instead of comparing against every stored document; candidates are confirmed by
+the estimated Jaccard similarity, or by containment when one text is a trimmed copy of the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+EXTRACTOR = "link.minhash/1"
+NUM_PERM = 128
+SHINGLE_WORDS = 5
+# 16 bands of 8 rows: pairs with Jaccard >= ~0.7 share a band with probability > 0.97, pairs under
+# 0.3 almost never do (threshold (1/16)^(1/8) = 0.71).
+BANDS, ROWS = 16, 8
+SEED = 1
+# Confirmed near-duplicate: the texts share this much of their shingles (estimated), or the shorter
+# text lies this much inside the longer one (a trimmed or re-wrapped copy with its own header/footer).
+MIN_JACCARD = 0.6
+MIN_CONTAINMENT = 0.8
+# Too short a text has too few shingles to tell a copy from a shared boilerplate paragraph.
+MIN_SHINGLES = 20
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What the store keeps of a document for near-duplicate search."""
+
+    doc_id: str
+    signature: bytes  # NUM_PERM hash values, little-endian uint64
+    shingles: int  # number of distinct shingles (for containment)
+    bands: tuple[str, ...]  # BANDS band keys ("<band>:<hex>")
+
+
+def shingle_set(text: str) -> set[bytes]:
+    words = [w.casefold() for w in _WORD.findall(text)]
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def fingerprint(doc_id: str, text: str) -> Fingerprint | None:
+    """The document's signature and band keys; None when the text is too short to compare."""
+    shingles = shingle_set(text)
+    if len(shingles) < MIN_SHINGLES:
+        return None
+    m = MinHash(num_perm=NUM_PERM, seed=SEED)
+    m.update_batch(list(shingles))
+    values = np.asarray(m.hashvalues, dtype="<u8")
+    bands = tuple(
+        f"{b}:{hashlib.blake2b(values[b * ROWS : (b + 1) * ROWS].tobytes(), digest_size=8).hexdigest()}"
+        for b in range(BANDS)
+    )
+    return Fingerprint(doc_id, values.tobytes(), len(shingles), bands)
+
+
+def similarity(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
+    """(estimated Jaccard, estimated containment of the smaller text in the larger)."""
+    va = np.frombuffer(a.signature, dtype="<u8")
+    vb = np.frombuffer(b.signature, dtype="<u8")
+    jaccard = float(np.mean(va == vb))
+    small, large = sorted((a.shingles, b.shingles))
+    # |A ∩ B| = J (|A| + |B|) / (1 + J); containment = |A ∩ B| / |A| for the smaller A.
+    inter = jaccard * (small + large) / (1 + jaccard)
+    return jaccard, min(1.0, inter / small) if small else 0.0
+
+
+def is_near_duplicate(a: Fingerprint, b: Fingerprint) -> bool:
+    jaccard, containment = similarity(a, b)
+    return jaccard >= MIN_JACCARD or containment >= MIN_CONTAINMENT
+
+
+def match(new: Fingerprint, candidates: Iterable[Fingerprint]) -> Fingerprint | None:
+    """The most similar confirmed near-duplicate among ``candidates`` (which share a band)."""
+    best: tuple[float, Fingerprint] | None = None
+    for c in candidates:
+        if c.doc_id == new.doc_id or not is_near_duplicate(new, c):
+            continue
+        jaccard, containment = similarity(new, c)
+        score = max(jaccard, containment)
+        if best is None or score > best[0]:
+            best = (score, c)
+    return best[1] if best else None
+
+
+def group_batch(prints: Sequence[Fingerprint]) -> dict[str, str]:
+    """Near-duplicates inside one batch: later document id -> the earlier one it copies."""
+    seen: dict[str, list[Fingerprint]] = {}
+    out: dict[str, str] = {}
+    for fp in prints:
+        candidates = {c.doc_id: c for band in fp.bands for c in seen.get(band, [])}
+        hit = match(fp, candidates.values())
+        if hit is not None:
+            out[fp.doc_id] = out.get(hit.doc_id, hit.doc_id)
+        for band in fp.bands:
+            seen.setdefault(band, []).append(fp)
+    return out
