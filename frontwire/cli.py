@@ -185,6 +185,8 @@ def run_command(
         table.add_row(f"skipped: {reason}", str(n))
     for stage, n in sorted(summary.stage_errors.items()):
         table.add_row(f"stage errors: {stage}", str(n))
+    if summary.copies:
+        table.add_row("copies from other publishers (kept, linked)", str(summary.copies))
     link = summary.link
     if link.duplicates:
         table.add_row("near-duplicates linked to their original", str(len(link.duplicates)))

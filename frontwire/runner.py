@@ -39,6 +39,7 @@ class RunSummary:
     stored: int = 0
     duplicates: int = 0
     updated: int = 0
+    copies: int = 0  # the same text from another publisher, kept as a record of it
     skipped: Counter[str] = field(default_factory=Counter)
     skip_examples: dict[str, str] = field(default_factory=dict)
     stage_errors: Counter[str] = field(default_factory=Counter)
@@ -57,10 +58,11 @@ class RunSummary:
         self.stored += len(done.result.stored)
         self.duplicates += len(done.result.duplicates)
         self.updated += len(done.result.updated)
+        self.copies += len(done.result.copies)
 
     @property
     def items(self) -> int:
-        return self.stored + self.duplicates + self.updated + sum(self.skipped.values())
+        return self.stored + self.duplicates + self.updated + self.copies + sum(self.skipped.values())
 
     @property
     def nothing_read(self) -> bool:

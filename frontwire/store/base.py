@@ -18,6 +18,9 @@ class AddResult:
     stored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)  # same id, new version replaced the old one
+    # Same text under the same id from another outlet or URL (a wire copy without its own URL):
+    # kept as a record of that publisher, pointing at the original (``duplicate_of``).
+    copies: list[str] = field(default_factory=list)
 
 
 class Store(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sqlite3
@@ -147,11 +148,14 @@ class SQLiteStore(LinkTables):
             # The replaced row's id comes back in the same transaction: check references at commit.
             db.execute("PRAGMA defer_foreign_keys = ON")
             for doc in documents:
-                row = db.execute("SELECT text_sha256 FROM documents WHERE id = ?", (doc.id,)).fetchone()
+                row = db.execute(
+                    "SELECT text_sha256, outlet, url FROM documents WHERE id = ?", (doc.id,)
+                ).fetchone()
                 if row is not None:
                     same_text = row[0] == sha256_hex(normalise_text_for_id(doc.article.text))
                     if same_text and not replace:
-                        result.duplicates.append(doc.id)
+                        copy = self._copy_of(db, doc, row[1], row[2])
+                        (result.copies if copy else result.duplicates).append(copy or doc.id)
                         continue
                     # A changed page under the same canonical URL (an updated article, a live page),
                     # or an explicit reprocess: the new version replaces the old one and its extractions.
@@ -162,6 +166,21 @@ class SQLiteStore(LinkTables):
                 self._insert(db, doc)
                 result.stored.append(doc.id)
         return result
+
+    def _copy_of(
+        self, db: sqlite3.Connection, doc: Document, outlet: str | None, url: str | None
+    ) -> str | None:
+        """Store the document as a copy record when another publisher sent the same text; its id."""
+        art = doc.article
+        if (art.outlet or None, art.url or None) == (outlet, url) or not (art.outlet or art.url):
+            return None  # the same item again (a rerun), or nothing that names another publisher
+        copy_id = sha256_hex(f"{doc.id}|copy|{art.outlet or ''}|{art.url or ''}")
+        if db.execute("SELECT 1 FROM documents WHERE id = ?", (copy_id,)).fetchone():
+            return None
+        record = dataclasses.replace(art, id=copy_id, duplicate_of=doc.id, boilerplate=[])
+        # The copy has the original's text and no extractions of its own: it counts as a publisher.
+        self._insert(db, Document(article=record))
+        return copy_id
 
     def _insert(self, db: sqlite3.Connection, doc: Document) -> None:
         art = doc.article
