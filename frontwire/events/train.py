@@ -56,7 +56,7 @@ VECTORIZERS: list[dict[str, Any]] = [
 
 # Per-source sample weights (chosen by cross-validation on the CASE tune part).
 WEIGHTS = {"case": 1.0, "template": 0.35, "cir": 0.2, "news": 1.0, "plover": 0.5, "case_none": 0.7}
-C_ACLED = 0.5
+C_ACLED = 4.0
 C_PLOVER = 0.5
 
 # PLOVER categories that are verbal or otherwise not an ACLED event: "none" for the ACLED head.
@@ -319,21 +319,30 @@ def _folds(n: int, y: Sequence[str], k: int = 5) -> list[np.ndarray]:
 
 
 def cv_scores(
-    main: Sequence[Example], other: Sequence[Example], head: str, c: float, k: int = 5
+    main: Sequence[Example],
+    other: Sequence[Example],
+    head: str,
+    c: float,
+    k: int = 5,
+    keep_unlabelled: bool = False,
 ) -> tuple[list[str], np.ndarray]:
-    """Cross-validated linear scores of the ``main`` examples (``other`` always in training)."""
+    """Cross-validated linear scores of the ``main`` examples (``other`` always in training); with
+    ``keep_unlabelled`` the ``main`` examples without a label for this head are scored too (never
+    trained on)."""
     lab = (lambda e: e.acled) if head == "acled" else (lambda e: e.plover)
-    main = [e for e in main if lab(e) is not None]
+    if not keep_unlabelled:
+        main = [e for e in main if lab(e) is not None]
     other = [e for e in other if lab(e) is not None]
     texts = [e.text for e in main] + [e.text for e in other]
     raw = raw_matrix(texts)
     n = len(main)
     y_all = [str(lab(e)) for e in main] + [str(lab(e)) for e in other]
     w_all = [e.weight for e in main] + [e.weight for e in other]
-    labels = sorted(set(y_all))
+    labelled = np.array([lab(e) is not None for e in main] + [True] * len(other))
+    labels = sorted({y for y, ok in zip(y_all, labelled, strict=True) if ok})
     scores = np.zeros((n, len(labels)), dtype=np.float32)
     for te in _folds(n, y_all[:n], k):
-        tr = np.setdiff1d(np.arange(len(texts)), te)
+        tr = np.setdiff1d(np.flatnonzero(labelled), te)
         idf = fit_idf(raw[tr])
         x = weighted(raw, idf)
         lbl, coef, icpt = fit_linear(x[tr], [y_all[i] for i in tr], [w_all[i] for i in tr], c)
@@ -472,14 +481,67 @@ def train(data_dir: Path, out_stem: Path, report: bool = True) -> dict[str, Any]
     return extra
 
 
+def cv_report(data_dir: Path, k: int = 5, show: bool = True) -> dict[str, Any]:
+    """Model-selection figures, all from the tune part: ``k``-fold cross-validation over the CASE
+    subtask-1 items (every other source always in training; CASE none-items and news labels folded
+    with them) scored like ``frontwire eval events`` (best non-"none" sub-type), and the same over
+    the PLOVER GSR tune part for each PLOVER strategy (head alone, ACLED mapping, combination)."""
+    from frontwire.evaluate.events import case_scores, confusions, plover_scores
+
+    case, plover, other = assemble(data_dir)
+    news = [e for e in other if e.source == "news"]
+    rest = [e for e in other if e.source != "news"] + plover
+    main = case + news
+    labels, scores = cv_scores(main, rest, "acled", C_ACLED, k)
+    none_i = labels.index(NONE)
+    scores[:, none_i] = -np.inf
+    sub = [i for i, e in enumerate(main) if e.source == "case"]
+    gold = [str(main[i].acled) for i in sub]
+    pred = [labels[int(np.argmax(scores[i]))] for i in sub]
+    cs = case_scores(gold, pred)
+    out: dict[str, Any] = {"case": cs.to_json(), "confusions": confusions(gold, pred, 20)}
+    # PLOVER: cross-validated head scores and ACLED scores of the PLOVER tune sentences.
+    plabels, pscores = cv_scores(plover, case + other, "plover", C_PLOVER, k)
+    alabels, ascores = cv_scores(plover, case + other, "acled", C_ACLED, k, keep_unlabelled=True)
+    pmap = plover_map()
+    pgold = [str(e.plover) for e in plover]
+    pn = plabels.index(NONE)
+    pscores[:, pn] = -np.inf
+    head = [plabels[int(np.argmax(r))] for r in pscores]
+    an = alabels.index(NONE) if NONE in alabels else -1
+    mapped: list[str | None] = []
+    combo: list[str | None] = []
+    for i, r in enumerate(ascores):
+        j = int(np.argmax(r))
+        m = pmap.get(alabels[j], (None, None))[0] if j != an else None
+        mapped.append(m)
+        combo.append(m or head[i])
+    out["plover"] = {
+        name: plover_scores(pgold, pr, resamples=200).metrics
+        for name, pr in (("head", head), ("acled_map", mapped), ("combination", combo))
+    }
+    if show:
+        met, ci = cs.metrics, cs.ci
+        for key in ("weighted.f1", "micro.f1", "macro.f1", "event_type.accuracy"):
+            print(f"CASE tune {k}-fold CV {key}: {met[key]:.3f} [{ci[key][0]:.3f}, {ci[key][1]:.3f}]")
+        print("confusions:", out["confusions"][:12])
+        for name, fig in out["plover"].items():
+            print(f"PLOVER tune CV {name}: accuracy {fig['accuracy']:.3f} macro-F1 {fig['macro.f1']:.3f}")
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from frontwire.evaluate.datasets import default_data_dir
 
     ap = argparse.ArgumentParser(prog="python -m frontwire.events.train", description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=None, help="shared evaluation data (default ../shared/eval)")
     ap.add_argument("--out", type=Path, default=None, help="output stem (default the packaged model)")
+    ap.add_argument("--cv", action="store_true", help="print cross-validated tune-part figures only")
     args = ap.parse_args(argv)
     data_dir = args.data or default_data_dir()
+    if args.cv:
+        cv_report(data_dir)
+        return 0
     out = args.out or _data_path("model.json").with_suffix("")
     train(data_dir, out)
     return 0
