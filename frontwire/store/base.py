@@ -6,9 +6,34 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from frontwire.errors import StoreError
 from frontwire.model import Document
 
 Row = dict[str, Any]
+
+# The sort keys of each query, its default first; "-key" reverses a key. Every order ends on a
+# unique column, so that paging through it is stable.
+SORTS: dict[str, tuple[str, ...]] = {
+    "documents": ("date", "stored", "outlet", "title"),
+    "entities": ("mentions", "documents", "name", "type", "date"),
+    "entity_mentions": ("date", "name", "doc"),
+    "claims": ("date", "speaker", "stance", "confidence", "doc"),
+    "events": ("date", "published", "type", "place", "confidence"),
+    "places": ("mentions", "documents", "name", "country", "date"),
+    "place_mentions": ("date", "name", "doc"),
+    "times": ("doc", "date", "value"),
+    "search": ("rank", "date"),
+    "clusters": ("date", "sources", "first_reported"),
+    "contradictions": ("place", "kind", "confidence"),
+    "skips": ("at", "reason", "source"),
+}
+
+
+class QueryError(StoreError, ValueError):
+    """A query the store cannot run: an unknown filter value or sort key, or invalid search syntax."""
+
+    reason = "invalid_query"
+    status = 422
 
 
 @dataclass(slots=True)
@@ -50,12 +75,58 @@ class Store(Protocol):
         """The full Document (raises NotFound)."""
         ...
 
-    def documents(self, limit: int = 50, offset: int = 0) -> list[Row]:
-        """Stored documents, newest first."""
+    # Every query below takes only the filters it is given (each optional, all combined); text
+    # filters are case-insensitive; ``since``/``until`` (``YYYY-MM-DD``, inclusive) bound the
+    # document's publication day, except on events and clusters, where they bound the event's date
+    # interval (kept when it overlaps the period). ``sort`` is one of SORTS[kind] ("-" reverses it;
+    # an unknown key raises QueryError); ``limit``/``offset`` page through a stable order.
+
+    def documents(
+        self,
+        limit: int = 50,
+        offset: int = 0,
+        *,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        place: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        """Stored documents, newest first; ``place``: documents that mention it (name or admin1)."""
         ...
 
-    def entities(self, type_: str | None = None, doc_id: str | None = None, limit: int = 100) -> list[Row]:
-        """Canonical entities with mention counts (filtered by type and document)."""
+    def entities(
+        self,
+        type_: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+        *,
+        offset: int = 0,
+        name: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        """Canonical entities with mention and document counts, roles, outlets and first/last dates;
+        ``name`` is a substring of the name or an alias."""
+        ...
+
+    def entity_mentions(
+        self,
+        name: str | None = None,
+        type_: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+        *,
+        offset: int = 0,
+        entity_id: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        """The mentions behind entities (each with its document, outlet, date and span)."""
         ...
 
     def query_claims(
@@ -64,8 +135,16 @@ class Store(Protocol):
         stance: str | None = None,
         doc_id: str | None = None,
         limit: int = 100,
+        *,
+        offset: int = 0,
+        outlet: str | None = None,
+        place: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
     ) -> list[Row]:
-        """Claims, filtered by speaker (name or mention, case-insensitive substring), stance, document."""
+        """Claims, filtered by speaker (name or mention, case-insensitive substring), stance, document,
+        outlet and ``place`` (a place mention inside the claim's content); with outlet and date."""
         ...
 
     def query_events(
@@ -79,6 +158,10 @@ class Store(Protocol):
         doc_id: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        *,
+        outlet: str | None = None,
+        stance: str | None = None,
+        sort: str | None = None,
     ) -> list[Row]:
         """Coded events with their provenance, ordered by first day (undated last), document, offset.
 
@@ -86,26 +169,106 @@ class Store(Protocol):
         ``place``, the place's name or its admin1 (case-insensitive, whole name); ``actor``, a
         case-insensitive substring of actor1 or actor2; ``since``/``until`` (``YYYY-MM-DD``), kept
         when the event's date interval overlaps the period (undated events are then left out);
-        ``doc_id``. Every row holds all Event fields (``modality`` included, for callers that keep
-        negated or hypothetical events out of counts), ``doc_id``, ``date_start``/``date_end``,
-        ``place_name`` (the places record), ``reported_by_speaker`` (the claim's speaker), and the
-        document's ``outlet``, ``title`` and ``published``.
+        ``doc_id``; ``outlet``; ``stance`` of the claim that reports it. Every row holds all Event
+        fields (``modality`` included, for callers that keep negated or hypothetical events out of
+        counts), ``doc_id``, ``date_start``/``date_end``, ``place_name`` (the places record),
+        ``reported_by_speaker`` (the claim's speaker), and the document's ``outlet``, ``title`` and
+        ``published``.
         """
         ...
 
-    def query_places(self, name: str | None = None, doc_id: str | None = None, limit: int = 100) -> list[Row]:
-        """Resolved place mentions grouped by place, with coordinates and counts."""
+    def query_places(
+        self,
+        name: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+        *,
+        offset: int = 0,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        """Resolved place mentions grouped by place, with coordinates, counts, outlets and dates."""
         ...
 
-    def query_times(self, doc_id: str | None = None, limit: int = 100) -> list[Row]:
-        """Time expressions with their resolved intervals."""
+    def place_mentions(
+        self,
+        name: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+        *,
+        offset: int = 0,
+        place_id: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        """The mentions behind places (each with its document, outlet, date and span)."""
         ...
 
-    def search(self, query: str, limit: int = 20) -> list[Row]:
-        """Full-text search over titles and bodies (ranked)."""
+    def query_times(
+        self,
+        doc_id: str | None = None,
+        limit: int = 100,
+        *,
+        offset: int = 0,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        """Time expressions with their resolved intervals, document, outlet and publication date."""
         ...
 
-    def skips(self, limit: int = 100) -> list[Row]:
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        *,
+        offset: int = 0,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        """Full-text search over titles and bodies (ranked, or ``sort="date"``); invalid FTS5 syntax
+        raises QueryError."""
+        ...
+
+    def clusters(
+        self,
+        place: str | None = None,
+        type_: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        min_sources: int = 1,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        doc_id: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        """Events fused across documents (``type_``: an ACLED type or sub-type)."""
+        ...
+
+    def contradictions(
+        self,
+        place: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        kind: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        """Pairs of claims that cannot both be true."""
+        ...
+
+    def skips(
+        self, limit: int = 100, *, offset: int = 0, reason: str | None = None, sort: str | None = None
+    ) -> list[Row]:
         """Inputs that produced no document, with reasons."""
         ...
 

@@ -9,14 +9,14 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from frontwire.errors import NotFound, StoreError
 from frontwire.model import Document, Event, normalise_text_for_id, sha256_hex
 from frontwire.store import taxonomy
-from frontwire.store.base import AddResult, Row
+from frontwire.store.base import SORTS, AddResult, QueryError, Row
 from frontwire.store.migrations import migrate
 from frontwire.store.sqlite_link import LinkTables
 
@@ -100,9 +100,129 @@ def _event_json(row: Row) -> dict[str, Any]:
 
 
 def _day(value: str, name: str) -> str:
-    if not _ISO_DAY.fullmatch(value):
-        raise ValueError(f"{name} must be a date YYYY-MM-DD, not {value!r}")
-    return date.fromisoformat(value).isoformat()
+    try:
+        if not _ISO_DAY.fullmatch(value):
+            raise ValueError(value)
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise QueryError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
+
+
+class _Where:
+    """A WHERE clause built from the filters actually given; values only ever as parameters."""
+
+    def __init__(self) -> None:
+        self.clauses: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def outlet(self, column: str, outlet: str | None) -> None:
+        if outlet and outlet.strip():
+            self.add(f"fw_fold({column}) = ?", outlet.strip().casefold())
+
+    def published(self, column: str, since: str | None, until: str | None) -> None:
+        """The publication day in [since, until] (a datetime counts by its day; undated documents out)."""
+        if since:
+            self.add(f"{column} >= ?", _day(since, "since"))
+        if until:
+            last = date.fromisoformat(_day(until, "until"))
+            self.add(f"{column} < ?", (last + timedelta(days=1)).isoformat())
+
+    def sql(self) -> str:
+        return " WHERE " + " AND ".join(self.clauses) if self.clauses else ""
+
+
+# The SQL of each sort key of base.SORTS: (expression, direction) pairs, ending on a unique key.
+_A, _D = "ASC", "DESC"
+_ORDERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
+    "documents": {
+        "date": (("d.published", _D), ("d.stored_at", _D), ("d.id", _A)),
+        "stored": (("d.stored_at", _D), ("d.id", _A)),
+        "outlet": (("fw_fold(d.outlet)", _A), ("d.published", _D), ("d.id", _A)),
+        "title": (("fw_fold(d.title)", _A), ("d.id", _A)),
+    },
+    "entities": {
+        "mentions": (("mentions", _D), ("e.name", _A), ("e.id", _A)),
+        "documents": (("documents", _D), ("mentions", _D), ("e.name", _A), ("e.id", _A)),
+        "name": (("fw_fold(e.name)", _A), ("e.id", _A)),
+        "type": (("e.type", _A), ("mentions", _D), ("e.name", _A), ("e.id", _A)),
+        "date": (("last_published", _D), ("mentions", _D), ("e.id", _A)),
+    },
+    "entity_mentions": {
+        "date": (("d.published", _D), ("m.doc_id", _A), ("m.start", _A), ("m.end", _A), ("m.extractor", _A)),
+        "name": (("fw_fold(e.name)", _A), ("m.doc_id", _A), ("m.start", _A), ("m.end", _A), ("m.extractor", _A)),
+        "doc": (("m.doc_id", _A), ("m.start", _A), ("m.end", _A), ("m.extractor", _A)),
+    },
+    "claims": {
+        "date": (("d.published", _D), ("c.doc_id", _A), ("c.start", _A), ("c.claim_id", _A), ("c.extractor", _A)),
+        "speaker": (("fw_fold(coalesce(c.speaker_name, c.speaker))", _A), ("d.published", _D), ("c.doc_id", _A),
+                    ("c.start", _A), ("c.claim_id", _A), ("c.extractor", _A)),
+        "stance": (("c.stance", _A), ("d.published", _D), ("c.doc_id", _A), ("c.start", _A), ("c.claim_id", _A),
+                   ("c.extractor", _A)),
+        "confidence": (("c.confidence", _D), ("c.doc_id", _A), ("c.start", _A), ("c.claim_id", _A),
+                       ("c.extractor", _A)),
+        "doc": (("c.doc_id", _A), ("c.start", _A), ("c.claim_id", _A), ("c.extractor", _A)),
+    },
+    "events": {
+        "date": (("e.date_start", _A), ("e.doc_id", _A), ("e.start", _A), ("e.seq", _A)),
+        "published": (("d.published", _D), ("e.doc_id", _A), ("e.seq", _A)),
+        "type": (("e.event_type", _A), ("e.sub_event_type", _A), ("e.date_start", _A), ("e.doc_id", _A),
+                 ("e.seq", _A)),
+        "place": (("fw_fold(coalesce(p.name, e.place))", _A), ("e.date_start", _A), ("e.doc_id", _A), ("e.seq", _A)),
+        "confidence": (("e.confidence", _D), ("e.doc_id", _A), ("e.seq", _A)),
+    },
+    "places": {
+        "mentions": (("mentions", _D), ("p.name", _A), ("p.id", _A)),
+        "documents": (("documents", _D), ("mentions", _D), ("p.name", _A), ("p.id", _A)),
+        "name": (("fw_fold(p.name)", _A), ("p.id", _A)),
+        "country": (("p.country", _A), ("mentions", _D), ("p.name", _A), ("p.id", _A)),
+        "date": (("last_published", _D), ("mentions", _D), ("p.id", _A)),
+    },
+    "place_mentions": {
+        "date": (("d.published", _D), ("pm.doc_id", _A), ("pm.start", _A), ("pm.end", _A), ("pm.extractor", _A)),
+        "name": (("fw_fold(coalesce(p.name, pm.text))", _A), ("pm.doc_id", _A), ("pm.start", _A), ("pm.end", _A),
+                 ("pm.extractor", _A)),
+        "doc": (("pm.doc_id", _A), ("pm.start", _A), ("pm.end", _A), ("pm.extractor", _A)),
+    },
+    "times": {
+        "doc": (("t.doc_id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
+        "date": (("d.published", _D), ("t.doc_id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
+        "value": (("t.value", _A), ("t.doc_id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
+    },
+    "search": {
+        "rank": (("rank", _A), ("d.id", _A)),
+        "date": (("d.published", _D), ("rank", _A), ("d.id", _A)),
+    },
+    "clusters": {
+        "date": (("date_start", _A), ("corroboration", _D), ("id", _A)),
+        "sources": (("corroboration", _D), ("date_start", _A), ("id", _A)),
+        "first_reported": (("first_reported", _A), ("id", _A)),
+    },
+    "contradictions": {
+        "place": (("place", _A), ("id", _A)),
+        "kind": (("kind", _A), ("place", _A), ("id", _A)),
+        "confidence": (("confidence", _D), ("id", _A)),
+    },
+    "skips": {
+        "at": (("at", _D), ("source", _A)),
+        "reason": (("reason", _A), ("at", _D), ("source", _A)),
+        "source": (("source", _A),),
+    },
+}  # fmt: skip
+
+
+def _order(kind: str, sort: str | None) -> str:
+    """The ORDER BY clause of a sort key of SORTS[kind] ("-key" reverses it; NULLs always last)."""
+    key = sort or SORTS[kind][0]
+    name, reverse = (key[1:], True) if key.startswith("-") else (key, False)
+    parts = _ORDERS[kind].get(name)
+    if parts is None:
+        raise QueryError(f"unknown sort key {key!r} for {kind}; valid: {', '.join(SORTS[kind])} (- reverses)")
+    flip = {_A: _D, _D: _A}
+    return " ORDER BY " + ", ".join(f"{expr} {flip[d] if reverse else d} NULLS LAST" for expr, d in parts)
 
 
 def _rows(cursor: sqlite3.Cursor) -> list[Row]:
@@ -368,27 +488,118 @@ class SQLiteStore(LinkTables):
         ]
         return Document.from_json(data)
 
-    def documents(self, limit: int = 50, offset: int = 0) -> list[Row]:
+    def documents(
+        self,
+        limit: int = 50,
+        offset: int = 0,
+        *,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        place: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        w = _Where()
+        w.outlet("d.outlet", outlet)
+        w.published("d.published", since, until)
+        if place and place.strip():
+            w.add(
+                "d.id IN (SELECT pm.doc_id FROM place_mentions pm JOIN places p ON p.id = pm.place_id"
+                " WHERE fw_fold(p.name) = ? OR fw_fold(p.admin1) = ?)",
+                *[place.strip().casefold()] * 2,
+            )
         return _rows(
             self.db.execute(
                 "SELECT d.id, d.url, d.published, d.outlet, d.title, d.author, d.source, d.duplicate_of,"
                 " length(d.text) AS chars,"
                 " (SELECT count(*) FROM mentions m WHERE m.doc_id = d.id) AS mentions,"
                 " (SELECT count(*) FROM claims c WHERE c.doc_id = d.id) AS claims"
-                " FROM documents d ORDER BY d.published DESC NULLS LAST, d.stored_at DESC LIMIT ? OFFSET ?",
-                (limit, offset),
+                " FROM documents d" + w.sql() + _order("documents", sort) + " LIMIT ? OFFSET ?",
+                [*w.params, limit, offset],
             )
         )
 
-    def entities(self, type_: str | None = None, doc_id: str | None = None, limit: int = 100) -> list[Row]:
+    def _entity_filters(
+        self,
+        w: _Where,
+        type_: str | None,
+        name: str | None,
+        doc_id: str | None,
+        outlet: str | None,
+        since: str | None,
+        until: str | None,
+    ) -> None:
+        if type_:
+            w.add("e.type = ?", type_.strip().upper())
+        if name and name.strip():
+            key = name.strip().casefold()
+            w.add(
+                "(instr(fw_fold(e.name), ?) > 0"
+                " OR e.id IN (SELECT entity_id FROM entity_aliases WHERE instr(fw_fold(alias), ?) > 0))",
+                key,
+                key,
+            )
+        if doc_id:
+            w.add("m.doc_id = ?", doc_id)
+        w.outlet("d.outlet", outlet)
+        w.published("d.published", since, until)
+
+    def entities(
+        self,
+        type_: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+        *,
+        offset: int = 0,
+        name: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        w = _Where()
+        self._entity_filters(w, type_, name, doc_id, outlet, since, until)
         return _rows(
             self.db.execute(
                 "SELECT e.id, e.name, e.type, count(*) AS mentions, count(DISTINCT m.doc_id) AS documents,"
-                " group_concat(DISTINCT m.role) AS roles"
-                " FROM entities e JOIN mentions m ON m.entity_id = e.id"
-                " WHERE (?1 IS NULL OR e.type = ?1) AND (?2 IS NULL OR m.doc_id = ?2)"
-                " GROUP BY e.id ORDER BY mentions DESC, e.name LIMIT ?3",
-                (type_.upper() if type_ else None, doc_id, limit),
+                " group_concat(DISTINCT m.role) AS roles, group_concat(DISTINCT d.outlet) AS outlets,"
+                " min(d.published) AS first_published, max(d.published) AS last_published"
+                " FROM entities e JOIN mentions m ON m.entity_id = e.id JOIN documents d ON d.id = m.doc_id"
+                + w.sql()
+                + " GROUP BY e.id"
+                + _order("entities", sort)
+                + " LIMIT ? OFFSET ?",
+                [*w.params, limit, offset],
+            )
+        )
+
+    def entity_mentions(
+        self,
+        name: str | None = None,
+        type_: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+        *,
+        offset: int = 0,
+        entity_id: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        w = _Where()
+        self._entity_filters(w, type_, name, doc_id, outlet, since, until)
+        if entity_id:
+            w.add("m.entity_id = ?", entity_id)
+        return _rows(
+            self.db.execute(
+                "SELECT m.entity_id, e.name, e.type, m.text, m.role, m.doc_id, m.start, m.end, m.extractor,"
+                " m.confidence, d.outlet, d.title, d.published"
+                " FROM mentions m JOIN entities e ON e.id = m.entity_id JOIN documents d ON d.id = m.doc_id"
+                + w.sql()
+                + _order("entity_mentions", sort)
+                + " LIMIT ? OFFSET ?",
+                [*w.params, limit, offset],
             )
         )
 
@@ -398,35 +609,119 @@ class SQLiteStore(LinkTables):
         stance: str | None = None,
         doc_id: str | None = None,
         limit: int = 100,
+        *,
+        offset: int = 0,
+        outlet: str | None = None,
+        place: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
     ) -> list[Row]:
-        pattern = f"%{speaker.casefold()}%" if speaker else None
+        w = _Where()
+        if speaker and speaker.strip():
+            key = speaker.strip().casefold()
+            w.add("(instr(fw_fold(c.speaker_name), ?) > 0 OR instr(fw_fold(c.speaker), ?) > 0)", key, key)
+        if stance:
+            w.add("c.stance = ?", stance.strip().casefold())
+        if doc_id:
+            w.add("c.doc_id = ?", doc_id)
+        w.outlet("d.outlet", outlet)
+        if place and place.strip():
+            # The claim names the place: a place mention inside its content span.
+            w.add(
+                "EXISTS (SELECT 1 FROM place_mentions pm LEFT JOIN places p ON p.id = pm.place_id"
+                " WHERE pm.doc_id = c.doc_id AND pm.start >= c.start AND pm.end <= c.end"
+                " AND (fw_fold(p.name) = ? OR fw_fold(p.admin1) = ? OR fw_fold(pm.text) = ?))",
+                *[place.strip().casefold()] * 3,
+            )
+        w.published("d.published", since, until)
         rows = _rows(
             self.db.execute(
                 "SELECT c.doc_id, c.claim_id, c.speaker, c.speaker_name, c.cue, c.direct, c.stance, c.content,"
-                " c.start, c.end, c.said_on, c.parent, c.confidence, d.title, d.published"
+                " c.start, c.end, c.said_on, c.parent, c.extractor, c.confidence, d.outlet, d.title, d.published"
                 " FROM claims c JOIN documents d ON d.id = c.doc_id"
-                " WHERE (?1 IS NULL OR lower(coalesce(c.speaker_name, '')) LIKE ?1"
-                "        OR lower(coalesce(c.speaker, '')) LIKE ?1)"
-                " AND (?2 IS NULL OR c.stance = ?2) AND (?3 IS NULL OR c.doc_id = ?3)"
-                " ORDER BY d.published DESC NULLS LAST, c.doc_id, c.start LIMIT ?4",
-                (pattern, stance, doc_id, limit),
+                + w.sql()
+                + _order("claims", sort)
+                + " LIMIT ? OFFSET ?",
+                [*w.params, limit, offset],
             )
         )
         for r in rows:
             r["direct"] = bool(r["direct"])
         return rows
 
-    def query_places(self, name: str | None = None, doc_id: str | None = None, limit: int = 100) -> list[Row]:
-        pattern = f"%{name.casefold()}%" if name else None
+    def _place_filters(
+        self,
+        w: _Where,
+        name: str | None,
+        doc_id: str | None,
+        outlet: str | None,
+        since: str | None,
+        until: str | None,
+    ) -> None:
+        if name and name.strip():
+            key = name.strip().casefold()
+            w.add("(instr(fw_fold(p.name), ?) > 0 OR instr(fw_fold(pm.text), ?) > 0)", key, key)
+        if doc_id:
+            w.add("pm.doc_id = ?", doc_id)
+        w.outlet("d.outlet", outlet)
+        w.published("d.published", since, until)
+
+    def query_places(
+        self,
+        name: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+        *,
+        offset: int = 0,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        w = _Where()
+        self._place_filters(w, name, doc_id, outlet, since, until)
         return _rows(
             self.db.execute(
                 "SELECT p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.feature, count(*) AS mentions,"
-                " count(DISTINCT pm.doc_id) AS documents"
-                " FROM place_mentions pm JOIN places p ON p.id = pm.place_id"
-                " WHERE (?1 IS NULL OR lower(p.name) LIKE ?1 OR lower(pm.text) LIKE ?1)"
-                " AND (?2 IS NULL OR pm.doc_id = ?2)"
-                " GROUP BY p.id ORDER BY mentions DESC, p.name LIMIT ?3",
-                (pattern, doc_id, limit),
+                " count(DISTINCT pm.doc_id) AS documents, group_concat(DISTINCT d.outlet) AS outlets,"
+                " min(d.published) AS first_published, max(d.published) AS last_published"
+                " FROM place_mentions pm JOIN places p ON p.id = pm.place_id JOIN documents d ON d.id = pm.doc_id"
+                + w.sql()
+                + " GROUP BY p.id"
+                + _order("places", sort)
+                + " LIMIT ? OFFSET ?",
+                [*w.params, limit, offset],
+            )
+        )
+
+    def place_mentions(
+        self,
+        name: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+        *,
+        offset: int = 0,
+        place_id: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        w = _Where()
+        self._place_filters(w, name, doc_id, outlet, since, until)
+        if place_id:
+            w.add("pm.place_id = ?", place_id)
+        return _rows(
+            self.db.execute(
+                "SELECT pm.place_id, p.name, p.country, p.admin1, p.lat, p.lon, pm.text, pm.precision,"
+                " pm.doc_id, pm.start, pm.end, pm.extractor, pm.confidence, d.outlet, d.title, d.published"
+                " FROM place_mentions pm LEFT JOIN places p ON p.id = pm.place_id"
+                " JOIN documents d ON d.id = pm.doc_id"
+                + w.sql()
+                + _order("place_mentions", sort)
+                + " LIMIT ? OFFSET ?",
+                [*w.params, limit, offset],
             )
         )
 
@@ -441,85 +736,118 @@ class SQLiteStore(LinkTables):
         doc_id: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        *,
+        outlet: str | None = None,
+        stance: str | None = None,
+        sort: str | None = None,
     ) -> list[Row]:
         # Only the filters given become SQL (so each can use its index); every value is a parameter.
-        where: list[str] = []
-        params: list[Any] = []
+        w = _Where()
         if type_:
-            where.append("e.event_type = ?")
-            params.append(taxonomy.event_type(type_) or type_)
+            w.add("e.event_type = ?", taxonomy.event_type(type_) or type_)
         if sub_type:
             canonical = taxonomy.sub_event_type(sub_type)
             if canonical and not type_:
                 # The sub-type's own event type lets the (event_type, sub_event_type) index serve it.
-                where.append("e.event_type = ?")
-                params.append(taxonomy.sub_event_types()[canonical])
-            where.append("e.sub_event_type = ?")
-            params.append(canonical or sub_type)
+                w.add("e.event_type = ?", taxonomy.sub_event_types()[canonical])
+            w.add("e.sub_event_type = ?", canonical or sub_type)
         if place and place.strip():
             key = place.strip().casefold()
-            where.append(
+            w.add(
                 "(e.place_id IN (SELECT id FROM places WHERE fw_fold(name) = ? OR fw_fold(admin1) = ?)"
-                " OR fw_fold(e.place) = ? OR fw_fold(e.admin1) = ?)"
+                " OR fw_fold(e.place) = ? OR fw_fold(e.admin1) = ?)",
+                *[key] * 4,
             )
-            params += [key] * 4
         if actor and actor.strip():
             key = actor.strip().casefold()
-            where.append("(instr(fw_fold(e.actor1), ?) > 0 OR instr(fw_fold(e.actor2), ?) > 0)")
-            params += [key, key]
+            w.add("(instr(fw_fold(e.actor1), ?) > 0 OR instr(fw_fold(e.actor2), ?) > 0)", key, key)
         # In the period when the event's interval overlaps it (an undated event is in no period).
         if since:
-            where.append("e.date_end >= ?")
-            params.append(_day(since, "since"))
+            w.add("e.date_end >= ?", _day(since, "since"))
         if until:
-            where.append("e.date_start <= ?")
-            params.append(_day(until, "until"))
+            w.add("e.date_start <= ?", _day(until, "until"))
         if doc_id:
-            where.append("e.doc_id = ?")
-            params.append(doc_id)
+            w.add("e.doc_id = ?", doc_id)
+        w.outlet("d.outlet", outlet)
+        if stance:
+            w.add("e.stance = ?", stance.strip().casefold())
         sql = (
             "SELECT e.*, d.outlet, d.title, d.published, p.name AS place_name,"
             " (SELECT coalesce(c.speaker_name, c.speaker) FROM claims c"
             "  WHERE c.doc_id = e.doc_id AND c.claim_id = e.reported_by LIMIT 1) AS reported_by_speaker"
             " FROM events e JOIN documents d ON d.id = e.doc_id LEFT JOIN places p ON p.id = e.place_id"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY e.date_start NULLS LAST, e.doc_id, e.start, e.seq LIMIT ? OFFSET ?"
+            + w.sql()
+            + _order("events", sort)
+            + " LIMIT ? OFFSET ?"
         )
         out = []
-        for r in _rows(self.db.execute(sql, [*params, limit, offset])):
+        for r in _rows(self.db.execute(sql, [*w.params, limit, offset])):
             row: Row = {"doc_id": r["doc_id"], **_event_json(r)}
             row.update({k: r[k] for k in _EVENT_PROVENANCE})
+            row["cluster_id"] = r.get("cluster_id")
             out.append(row)
         return out
 
-    def query_times(self, doc_id: str | None = None, limit: int = 100) -> list[Row]:
+    def query_times(
+        self,
+        doc_id: str | None = None,
+        limit: int = 100,
+        *,
+        offset: int = 0,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        w = _Where()
+        if doc_id:
+            w.add("t.doc_id = ?", doc_id)
+        w.outlet("d.outlet", outlet)
+        w.published("d.published", since, until)
         return _rows(
             self.db.execute(
-                "SELECT doc_id, text, start, end, type, value, precision, anchor FROM times"
-                " WHERE (?1 IS NULL OR doc_id = ?1) ORDER BY doc_id, start LIMIT ?2",
-                (doc_id, limit),
+                "SELECT t.doc_id, t.text, t.start, t.end, t.type, t.value, t.precision, t.anchor, t.extractor,"
+                " t.confidence, d.outlet, d.title, d.published FROM times t JOIN documents d ON d.id = t.doc_id"
+                + w.sql()
+                + _order("times", sort)
+                + " LIMIT ? OFFSET ?",
+                [*w.params, limit, offset],
             )
         )
 
-    _SEARCH = (
-        "SELECT d.id, d.title, d.published, d.outlet,"
-        " snippet(documents_fts, 1, '[', ']', ' … ', 12) AS snippet, bm25(documents_fts) AS rank"
-        " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
-        " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?"
-    )
-
-    def search(self, query: str, limit: int = 20) -> list[Row]:
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        *,
+        offset: int = 0,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sort: str | None = None,
+    ) -> list[Row]:
+        w = _Where()
+        w.add("documents_fts MATCH ?", query)
+        w.outlet("d.outlet", outlet)
+        w.published("d.published", since, until)
+        sql = (
+            "SELECT d.id, d.title, d.published, d.outlet,"
+            " snippet(documents_fts, 1, '[', ']', ' … ', 12) AS snippet, bm25(documents_fts) AS rank"
+            " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
+            + w.sql()
+            + _order("search", sort)
+            + " LIMIT ? OFFSET ?"
+        )
         try:
-            return _rows(self.db.execute(self._SEARCH, (query, limit)))
+            return _rows(self.db.execute(sql, [*w.params, limit, offset]))
         except sqlite3.OperationalError as exc:
-            # A busy or broken database is an error; anything else here is FTS5 query syntax.
+            # A busy or broken database is an error of the store; anything else here is FTS5 syntax.
             if any(word in str(exc) for word in ("locked", "disk", "readonly", "no such table", "malformed")):
                 raise StoreError(f"search failed: {exc}") from exc
-        # Not valid FTS5 syntax (stray quote, dangling operator): search all the words instead.
-        words = [w for w in re.findall(r"\w+", query) if w not in ("AND", "OR", "NOT", "NEAR")]
-        if not words:
-            return []
-        return _rows(self.db.execute(self._SEARCH, (" ".join(f'"{w}"' for w in words), limit)))
+            raise QueryError(
+                f'invalid full-text query {query!r} ({exc}); SQLite FTS5 syntax: words, "exact phrases",'
+                " AND, OR, NOT, NEAR(a b, 5), prefix*; put a word in double quotes to search it as written"
+            ) from exc
 
     def find_ids(self, prefix: str, limit: int = 2) -> list[str]:
         """Document ids that start with ``prefix`` (to accept short ids on the command line)."""
@@ -529,10 +857,19 @@ class SQLiteStore(LinkTables):
             for r in self.db.execute("SELECT id FROM documents WHERE id LIKE ? LIMIT ?", (pattern, limit))
         ]
 
-    def skips(self, limit: int = 100) -> list[Row]:
+    def skips(
+        self, limit: int = 100, *, offset: int = 0, reason: str | None = None, sort: str | None = None
+    ) -> list[Row]:
+        w = _Where()
+        if reason:
+            w.add("reason = ?", reason.strip().casefold())
         return _rows(
             self.db.execute(
-                "SELECT source, reason, message, at FROM skips ORDER BY at DESC LIMIT ?", (limit,)
+                "SELECT source, reason, message, at FROM skips"
+                + w.sql()
+                + _order("skips", sort)
+                + " LIMIT ? OFFSET ?",
+                [*w.params, limit, offset],
             )
         )
 

@@ -214,8 +214,13 @@ class LinkTables:
         min_sources: int = 1,
         limit: int = 100,
         offset: int = 0,
+        *,
+        doc_id: str | None = None,
+        sort: str | None = None,
     ) -> list[Row]:
-        """Fused events, most corroborated first within their date order."""
+        """Fused events, in date order (or ``sort``: sources, first_reported), most corroborated first."""
+        from frontwire.store.sqlite import _order
+
         where: list[str] = ["corroboration >= ?"]
         params: list[Any] = [min_sources]
         if place:
@@ -232,10 +237,15 @@ class LinkTables:
         if until:
             where.append("date_start <= ?")
             params.append(until)
+        if doc_id:
+            where.append("id IN (SELECT cluster_id FROM events WHERE doc_id = ?)")
+            params.append(doc_id)
         sql = (
-            "SELECT * FROM clusters WHERE " + " AND ".join(where)
-            + " ORDER BY date_start NULLS LAST, corroboration DESC, id LIMIT ? OFFSET ?"
-        )  # fmt: skip
+            "SELECT * FROM clusters WHERE "
+            + " AND ".join(where)
+            + _order("clusters", sort)
+            + " LIMIT ? OFFSET ?"
+        )
         out = []
         for r in _rows(self.db.execute(sql, [*params, limit, offset])):
             fat = {k: r.pop(f"fatalities_{k}") for k in ("low", "best", "high")}
@@ -304,8 +314,17 @@ class LinkTables:
             )  # fmt: skip
 
     def contradictions(
-        self, place: str | None = None, doc_id: str | None = None, limit: int = 100, offset: int = 0
+        self,
+        place: str | None = None,
+        doc_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        kind: str | None = None,
+        sort: str | None = None,
     ) -> list[Row]:
+        from frontwire.store.sqlite import _order
+
         where: list[str] = []
         params: list[Any] = []
         if place:
@@ -314,8 +333,11 @@ class LinkTables:
         if doc_id:
             where.append("(a_doc = ? OR b_doc = ?)")
             params += [doc_id, doc_id]
+        if kind:
+            where.append("kind = ?")
+            params.append(kind.strip().casefold())
         sql = (
             "SELECT record_json FROM contradictions" + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY place NULLS LAST, id LIMIT ? OFFSET ?"
+            + _order("contradictions", sort) + " LIMIT ? OFFSET ?"
         )  # fmt: skip
         return [json.loads(data) for (data,) in self.db.execute(sql, [*params, limit, offset])]

@@ -140,12 +140,16 @@ def test_sqlite_queries_filter(store) -> None:  # type: ignore[no-untyped-def]
     assert store.has_raw("r1") == "d1" and store.has_raw("zz") is None
 
 
-def test_sqlite_search_ranks_and_survives_bad_syntax(store) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_search_ranks_and_refuses_bad_syntax(store) -> None:  # type: ignore[no-untyped-def]
+    from frontwire.store.base import QueryError
+
     store.add_documents([make_doc()])
     hits = store.search("bakhmut")
     assert [h["id"] for h in hits] == ["d1"]
     assert "[Bakhmut]" in hits[0]["snippet"]
-    assert store.search('"unbalanced') == []  # invalid FTS5 syntax: no exception
+    # Invalid FTS5 syntax is an error that says so (issue 10), not a silent fallback.
+    with pytest.raises(QueryError, match="invalid full-text query"):
+        store.search('"unbalanced')
     assert store.search("Odesa") == []
 
 
@@ -182,10 +186,14 @@ def test_sqlite_failed_batch_stores_nothing(store) -> None:  # type: ignore[no-u
     assert store.counts()["documents"] == 0
 
 
-def test_sqlite_dangling_operator_searches_the_words(store) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_dangling_operator_is_a_syntax_error(store) -> None:  # type: ignore[no-untyped-def]
+    from frontwire.store.base import QueryError
+
     store.add_documents([make_doc()])
-    assert [h["id"] for h in store.search("Bakhmut OR")] == ["d1"]
-    assert [h["id"] for h in store.search("kyrylenko AND")] == ["d1"]
+    for query in ("Bakhmut OR", "kyrylenko AND"):
+        with pytest.raises(QueryError, match="FTS5 syntax"):
+            store.search(query)
+    assert [h["id"] for h in store.search('"Bakhmut" OR "nowhere"')] == ["d1"]
 
 
 def test_sqlite_changed_page_under_same_id_replaces_the_old_version(store) -> None:  # type: ignore[no-untyped-def]
