@@ -536,11 +536,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m frontwire.events.train", description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=None, help="shared evaluation data (default ../shared/eval)")
     ap.add_argument("--out", type=Path, default=None, help="output stem (default the packaged model)")
-    ap.add_argument("--cv", action="store_true", help="print cross-validated tune-part figures only")
+    ap.add_argument(
+        "--cv",
+        action="store_true",
+        help="cross-validate on the tune part only; print the figures and save them beside the model"
+        " (model_cv.json, which frontwire eval shows as the tune-part row)",
+    )
     args = ap.parse_args(argv)
     data_dir = args.data or default_data_dir()
     if args.cv:
-        cv_report(data_dir)
+        report = cv_report(data_dir)
+        path = _data_path("model_cv.json")
+        path.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         return 0
     out = args.out or _data_path("model.json").with_suffix("")
     train(data_dir, out)

@@ -126,3 +126,15 @@ def test_trainer_runs_on_tiny_set(tmp_path: Path) -> None:
     tiny = load_classifier(stem.with_suffix(".json"))
     p = tiny.predict(["Russian forces shelled Kharkiv with Grad rockets."])[0]
     assert p.ranked[0][0] in labels
+
+
+def test_classify_prepare_adds_each_word_class_once_as_the_rows_say() -> None:
+    from frontwire.events.classify import prepare, word_classes
+
+    for text in (
+        "Russian forces fired Grad rockets and shelled Kharkiv with howitzers.",
+        "A Shahed drone and a cruise missile hit Odesa.",
+        "Parliament met on Tuesday.",
+    ):
+        classes = sorted(set(word_classes(text)))
+        assert prepare(text) == text + "".join(f" wc_{c.lower()}" for c in classes)
