@@ -20,8 +20,8 @@ def eval_command(
     tasks: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Tasks: extraction-html, extraction-text, metadata, claims, timex, geo, events, duplicates "
-            "(default: all)."
+            help="Tasks: extraction-html, extraction-text, metadata, claims, timex, geo, events, duplicates, "
+            "link (default: all)."
         ),
     ] = None,
     data: Annotated[

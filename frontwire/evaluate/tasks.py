@@ -654,6 +654,46 @@ def task_events(ctx: Context) -> TaskResult:
     return result
 
 
+# -- link (across documents) ---------------------------------------------------------------------------
+
+
+def task_duplicates(ctx: Context) -> TaskResult:
+    """Near-duplicate documents on ukraine-news-raw: its exact duplicates, hand-labelled updated
+    versions and re-publications derived from its texts (frontwire.evaluate.link)."""
+    from frontwire.evaluate import link as link_scorer
+
+    name = link_scorer.NEWS_SET
+    result = TaskResult("duplicates", {name: link_scorer.DUP_HEADLINE})
+    if _dataset(ctx, name) is None:
+        result.rows.append(Row(name, "frontwire", NO_DATA, note=f"{ctx.data_dir / name} absent"))
+        return result
+    missing = stage_missing("frontwire.link", "link_batch")
+    if missing:
+        result.rows.append(Row(name, "frontwire", NOT_BUILT, note=missing))
+        return result
+    for system, kind, scores, note, secs in link_scorer.duplicate_rows(ctx.data_dir, ctx.limit, ctx.errors):
+        result.rows.append(Row(name, system, OURS if kind == "ours" else BASELINE, scores, note, secs))
+    return result
+
+
+def task_link(ctx: Context) -> TaskResult:
+    """Event fusion: hand-labelled event pairs from ukraine-news-raw days and the bundled examples."""
+    from frontwire.evaluate import link as link_scorer
+
+    sets = (*link_scorer.FUSION_SETS, "all")
+    result = TaskResult("link", dict.fromkeys(sets, link_scorer.FUSION_HEADLINE))
+    missing = stage_missing("frontwire.link", "link_batch")
+    if missing:
+        result.rows.append(Row("-", "frontwire", NOT_BUILT, note=missing))
+        return result
+    kinds = {"ours": OURS, "baseline": BASELINE, "no data": NO_DATA}
+    for dataset, system, kind, scores, note, secs in link_scorer.fusion_rows(
+        ctx.data_dir, ctx.limit, ctx.errors
+    ):
+        result.rows.append(Row(dataset, system, kinds[kind], scores, note, secs))
+    return result
+
+
 def task_not_built(stage: str) -> Callable[[Context], TaskResult]:
     def run(ctx: Context) -> TaskResult:
         return TaskResult(
@@ -671,5 +711,6 @@ TASKS: dict[str, Callable[[Context], TaskResult]] = {
     "timex": task_timex,
     "geo": task_geo,
     "events": task_events,
-    "duplicates": task_not_built("duplicates"),
+    "duplicates": task_duplicates,
+    "link": task_link,
 }

@@ -10,12 +10,13 @@ import pytest
 
 from frontwire.errors import ConfigError
 from frontwire.evaluate import run_eval
-from frontwire.evaluate.tasks import BASELINE, NO_DATA, NOT_BUILT, OURS, PUBLISHED, TASKS, stage_missing
+from frontwire.evaluate.tasks import BASELINE, NO_DATA, OURS, PUBLISHED, TASKS, stage_missing
 
 
 def test_tasks_registry_lists_every_task() -> None:
     assert set(TASKS) == {
         "extraction-html", "extraction-text", "metadata", "claims", "timex", "geo", "events", "duplicates",
+        "link",
     }  # fmt: skip
 
 
@@ -30,9 +31,9 @@ def test_tasks_unknown_task_is_a_config_error(tmp_path: Path) -> None:
         run_eval(["nope"], tmp_path, None, quiet=True)
 
 
-def test_tasks_duplicates_shown_as_not_built_and_events_without_data(tmp_path: Path) -> None:
+def test_tasks_duplicates_and_events_without_data(tmp_path: Path) -> None:
     out = run_eval(["events", "duplicates"], tmp_path, None, quiet=True)
-    assert out["tasks"]["duplicates"]["rows"][0]["kind"] == NOT_BUILT
+    assert out["tasks"]["duplicates"]["rows"][0]["kind"] == NO_DATA
     kinds = {(r["dataset"], r["kind"]) for r in out["tasks"]["events"]["rows"]}
     assert kinds == {("case2021-task2-acled", NO_DATA), ("plover-gsr", NO_DATA)}
 
