@@ -246,6 +246,25 @@ class SQLiteStore(LinkTables):
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open SQLite store {self.path}: {exc}") from exc
 
+    @classmethod
+    def reader(cls, path: str | Path) -> SQLiteStore:
+        """A read-only connection to an existing, migrated store file (one per server thread).
+
+        Opened ``mode=ro`` with ``query_only`` on, no migration: writes through it fail. The
+        connection may be closed from another thread (the pool closes them all at shutdown), but
+        is only ever used by the thread that opened it.
+        """
+        store = cls.__new__(cls)
+        store.path = str(path)
+        try:
+            uri = Path(path).expanduser().resolve().as_uri() + "?mode=ro"
+            store.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30.0, check_same_thread=False)
+            store.db.execute("PRAGMA query_only = ON")
+            store.db.create_function("fw_fold", 1, _fold, deterministic=True)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open SQLite store {store.path} read-only: {exc}") from exc
+        return store
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         try:

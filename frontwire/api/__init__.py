@@ -1,0 +1,128 @@
+"""The HTTP API (FastAPI): read endpoints over the store, token-protected writes, and the web page.
+
+Entry point: :func:`create_app`. Every read goes through :mod:`frontwire.query` (the CLI's query
+layer), on one read-only SQLite connection per server thread; errors are JSON
+``{"error": {"status", "reason", "message"}}``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+
+from frontwire import __version__, query
+from frontwire.api import errors
+from frontwire.api.deps import ApiState, State, StorePool, known_parameters
+from frontwire.api.params import Place, Since, Until
+from frontwire.api.routes import documents, records
+
+__all__ = ["create_app"]
+
+# Request bodies of POST /documents over this are refused (413): the run's own input limit.
+MAX_BODY_BYTES = 5_000_000
+
+
+def create_app(db: str, token: str | None = None, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
+    """The API over the store at ``db`` (which must exist: ``frontwire run`` makes it).
+
+    Args:
+        db: SQLite path of the store.
+        token: the bearer token that ``POST /documents`` needs; None or empty turns writes off.
+        max_body_bytes: the largest request body taken (413 above it).
+
+    Raises:
+        StoreError: there is no store at ``db``, or it cannot be opened.
+    """
+    from frontwire.store import open_store
+
+    # Opened once read-write here (applying any pending migration); the threads then read only.
+    open_store(db, create=False).close()
+    pool = StorePool(db)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        pool.close()
+
+    app = FastAPI(
+        title="frontwire",
+        version=__version__,
+        summary="Conflict news as a structured, source-attributed record: documents, entities, claims, "
+        "times, places, events, clusters and contradictions.",
+        dependencies=[Depends(known_parameters)],
+        lifespan=lifespan,
+    )
+    app.state.frontwire = ApiState(db=db, token=token or None, max_body_bytes=max_body_bytes, pool=pool)
+    errors.install(app)
+    app.include_router(documents.router)
+    app.include_router(records.router)
+
+    @app.get("/health", tags=["meta"], summary="Liveness, record counts, and whether writes are on")
+    def health(state: State) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "version": __version__,
+            "writes": state.token is not None,
+            "counts": state.pool.reader().counts(),
+        }
+
+    @app.get("/report", tags=["meta"], summary="A situation report (frontwire.report), Markdown or HTML")
+    def report(
+        state: State,
+        place: Place = None,
+        since: Since = None,
+        until: Until = None,
+        format: Annotated[str, Query(description="md or html")] = "md",
+    ) -> Response:
+        try:
+            module = importlib.import_module("frontwire.report")
+            build = module.situation_report
+        except (ImportError, AttributeError):
+            return errors.error_response(501, "not_built", "situation reports are not built in this version")
+        if format not in ("md", "html"):
+            raise query.InvalidFilter("format", f"unknown format {format!r}; valid: md, html", ["md", "html"])
+        first, last = query.period(since, until)
+        out = build(state.pool.reader(), place=place, since=first, until=last, format=format)
+        if isinstance(out, str):
+            return (
+                HTMLResponse(out) if format == "html" else PlainTextResponse(out, media_type="text/markdown")
+            )
+        return JSONResponse(out)
+
+    if not _mount_web(app):
+
+        @app.get("/", tags=["meta"], summary="Where to start")
+        def root() -> dict[str, Any]:
+            return {
+                "name": "frontwire",
+                "version": __version__,
+                "docs": "/docs",
+                "openapi": "/openapi.json",
+                "endpoints": sorted(
+                    {
+                        str(getattr(r, "path", ""))
+                        for r in app.routes
+                        if getattr(r, "include_in_schema", False)
+                    }
+                ),
+            }
+
+    return app
+
+
+def _mount_web(app: FastAPI) -> bool:
+    """Let frontwire.web add the page (GET / and /static/...) when it is installed."""
+    try:
+        web = importlib.import_module("frontwire.web")
+    except ImportError:
+        return False
+    mount = getattr(web, "mount", None)
+    if mount is None:
+        return False
+    mount(app)
+    return True
