@@ -660,6 +660,106 @@ def stages_command() -> None:
     console.print(table)
 
 
+@app.command("export")
+def export_command(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="acled, csv, geojson, jsonl (Document JSON) or parquet.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    type_: Annotated[str | None, typer.Option("--type", "-t", help="ACLED event type (any case).")] = None,
+    sub_type: Annotated[
+        str | None, typer.Option("--sub-type", help="ACLED sub-event type (any case).")
+    ] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Place name or its region (admin1).")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Either actor (substring).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this day, YYYY-MM-DD.")] = None,
+    min_sources: Annotated[
+        int, typer.Option("--min-sources", min=1, help="At least this many independent outlets.")
+    ] = 1,
+    per_report: Annotated[
+        bool, typer.Option("--per-report", help="One row per report instead of one per fused event.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Write events to a file: ACLED columns, CSV, GeoJSON, Document JSON lines or Parquet.
+
+    One row per real-world event (a fused cluster, counted once, with its corroboration), or per
+    report with --per-report. Negated, future and hypothetical events are never exported. ACLED's
+    fatalities column is empty where the text states no number. jsonl writes the documents behind
+    the selected events (all documents when no filter is given).
+    """
+    from frontwire.report import FORMATS, export_with_summary
+
+    if fmt.strip().lower() not in FORMATS:
+        raise typer.BadParameter(
+            f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}", param_hint="--format"
+        )
+    store = _open(db)
+    try:
+        result = export_with_summary(
+            store,
+            fmt,
+            output,
+            per_report=per_report,
+            type_=type_,
+            sub_type=sub_type,
+            place=place,
+            actor=actor,
+            since=since,
+            until=until,
+            min_sources=min_sources,
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    except OSError as exc:
+        err_console.print(f"[red]error[/red]: cannot write {output}: {exc}")
+        raise typer.Exit(code=2) from None
+    finally:
+        store.close()
+    unit = "documents" if result.format == "jsonl" else "reports" if per_report else "events"
+    note = f"; {result.left_out} left out (no coordinates)" if result.left_out else ""
+    err_console.print(f"{result.rows} {unit} written to {output} ({result.format}){note}")
+
+
+@app.command("report")
+def report_command(
+    place: Annotated[
+        str | None, typer.Option("--place", help="Place name (or region) the report is about.")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this day, YYYY-MM-DD.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md (Markdown) or html.")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: print).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """A situation report assembled from the records: what happened, who claims what, what is
+    disputed and how well each item is corroborated; every sentence cites outlet, title, date and span.
+    """
+    from frontwire.report import situation_report
+
+    if fmt.strip().lower() not in ("md", "html"):
+        raise typer.BadParameter(f"unknown format {fmt!r}; formats: md, html", param_hint="--format")
+    store = _open(db)
+    try:
+        text = situation_report(store, place, since, until, fmt=fmt)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    finally:
+        store.close()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        err_console.print(f"[red]error[/red]: cannot write {output}: {exc}")
+        raise typer.Exit(code=2) from None
+    err_console.print(f"report written to {output}")
+
+
 # `eval` and `bench` live with the scorers they drive.
 from frontwire.evaluate import commands as _measuring  # noqa: E402
 

@@ -306,7 +306,7 @@ class _Builder:
             else:
                 quoted = ", quoted words" if claim["direct"] else ""
                 how = f"{speaker}{_side(r['side'])} {claim['cue']} ({stance}{quoted})"
-            text = f"{how}: “{_flat(r['content'])}”."
+            text = f"{how}: {_quoted(r['content'])}"
             day = r["date"] or UNDATED
             groups.setdefault(day, Group(day)).items.append(Item([Sentence(text, [n])]))
         section.groups = sorted(groups.values(), key=lambda g: (g.heading == UNDATED, g.heading or ""))
@@ -347,7 +347,7 @@ class _Builder:
             item = Item([Sentence(f"{label}: {explanation}{stop}", [na, nb])])
             for side, n in ((a, na), (b, nb)):
                 who = side.get("speaker") or "An unnamed source"
-                item.sentences.append(Sentence(f"{who} ({side['stance']}): “{_flat(side['content'])}”.", [n]))
+                item.sentences.append(Sentence(f"{who} ({side['stance']}): {_quoted(side['content'])}", [n]))
             items.append((min(d for d in days if d) if any(days) else "", item))
         section.groups = [Group(None, [item for _, item in items])] if items else []
         section.count = len(items)
@@ -357,6 +357,12 @@ class _Builder:
 def _fat(r: dict[str, Any]) -> dict[str, int | None] | None:
     fat = {k: r[f"fatalities_{k}"] for k in ("low", "best", "high")}
     return fat if any(v is not None for v in fat.values()) else None
+
+
+def _quoted(text: str) -> str:
+    """The record's words in quotation marks, closing the sentence unless they already do."""
+    flat = _flat(text)
+    return f"“{flat}”" if flat.endswith((".", "!", "?")) else f"“{flat}”."
 
 
 def _flat(text: str) -> str:
