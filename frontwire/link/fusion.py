@@ -48,6 +48,7 @@ class EventView:
     date_end: str | None
     time_precision: int | None
     fatalities: tuple[int | None, int | None, int | None] | None  # (low, best, high)
+    feature: str | None  # the place's gazetteer feature ('city', 'admin1', 'country', ...)
     published: str | None
     outlets: tuple[str, ...]  # the document's outlet and those of its stored copies
     independent_key: str  # the original's outlet (or id): wire copies and forwards count once
@@ -98,6 +99,8 @@ def distance(a: EventView, b: EventView) -> float | None:
         return None
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None  # an event with no place is never fused: "somewhere" matches anything
+    if "country" in (a.feature, b.feature):
+        return None  # nor one placed only in a country: "in Ukraine" locates no single event
     wa, wb = _window(a), _window(b)
     if wa is None or wb is None or wa[1] < wb[0] or wb[1] < wa[0]:
         return None

@@ -103,12 +103,12 @@ class LinkTables:
         "SELECT e.id, e.doc_id, e.event_type, e.sub_event_type, e.actor1, e.actor2, e.place, e.place_id,"
         " e.admin1, e.lat, e.lon, e.geo_precision, e.date_start, e.date_end, e.time_precision,"
         " e.fatalities_low, e.fatalities_best, e.fatalities_high, e.confidence, e.cluster_id,"
-        " d.published, d.outlet, d.duplicate_of,"
+        " d.published, d.outlet, d.duplicate_of, p.feature,"
         " (SELECT o.outlet FROM documents o WHERE o.id = d.duplicate_of) AS original_outlet,"
         " (SELECT group_concat(DISTINCT c.outlet) FROM documents c WHERE c.duplicate_of = d.id) AS copy_outlets,"
         " (SELECT coalesce(cl.speaker_name, cl.speaker) FROM claims cl"
         "  WHERE cl.doc_id = e.doc_id AND cl.claim_id = e.reported_by LIMIT 1) AS claimant"
-        " FROM events e JOIN documents d ON d.id = e.doc_id"
+        " FROM events e JOIN documents d ON d.id = e.doc_id LEFT JOIN places p ON p.id = e.place_id"
     )
 
     def _views(self, where: str, params: Sequence[Any], party: Any) -> list[tuple[EventView, str | None]]:
@@ -124,7 +124,8 @@ class LinkTables:
                 actor1=r["actor1"], actor2=r["actor2"], place=r["place"], place_id=r["place_id"],
                 admin1=r["admin1"], lat=r["lat"], lon=r["lon"], geo_precision=r["geo_precision"],
                 date_start=r["date_start"], date_end=r["date_end"], time_precision=r["time_precision"],
-                fatalities=fat if any(v is not None for v in fat) else None, published=r["published"],
+                fatalities=fat if any(v is not None for v in fat) else None, feature=r["feature"],
+                published=r["published"],
                 outlets=tuple(sorted(outlets)), independent_key=key,
                 claimed_by_party=bool(r["claimant"]) and party(r["claimant"]), confidence=r["confidence"],
             )  # fmt: skip

@@ -14,8 +14,9 @@ BASE = EventView(
     id="e1", doc_id="d1", event_type="Explosions/Remote violence", sub_event_type=SHELLING,
     actor1="Military Forces of Russia (2000-)", actor2=None, place="Kharkiv", place_id="geonames:706483",
     admin1="Kharkivska", lat=KHARKIV[0], lon=KHARKIV[1], geo_precision=1, date_start="2023-03-06",
-    date_end="2023-03-06", time_precision=1, fatalities=(None, 3, None), published="2023-03-06",
-    outlets=("Outlet A",), independent_key="outlet a", claimed_by_party=False, confidence=0.8,
+    date_end="2023-03-06", time_precision=1, fatalities=(None, 3, None), feature="city",
+    published="2023-03-06", outlets=("Outlet A",), independent_key="outlet a", claimed_by_party=False,
+    confidence=0.8,
 )  # fmt: skip
 
 
@@ -37,6 +38,9 @@ def test_fusion_careless_merges_are_refused() -> None:
     assert distance(BASE, replace(BASE, id="x", lat=BAKHMUT[0], lon=BAKHMUT[1], place="Bakhmut")) is None
     assert distance(BASE, replace(BASE, id="x", event_type="Battles", sub_event_type="Armed clash")) is None
     assert distance(BASE, replace(BASE, id="x", lat=None, lon=None)) is None
+    # Placed only in a country: no single location to fuse on.
+    ukraine = replace(BASE, place="Ukraine", feature="country", geo_precision=3, lat=49.0, lon=32.0)
+    assert distance(ukraine, replace(ukraine, id="x", doc_id="d2")) is None
     # Conflicting actors: Ukraine's shelling is not Russia's.
     assert distance(BASE, replace(BASE, id="x", actor1="Military Forces of Ukraine (2019-)")) is None
 
