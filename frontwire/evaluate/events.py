@@ -11,7 +11,6 @@ they can score the classifier alone or the whole events stage.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 from collections import Counter
@@ -21,9 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from frontwire.errors import NotFoundInput
-
-SPLIT_SALT = "frontwire-split/1:"
-CHECK_TENTHS = 3  # ~30 % of every set is the check part
+from frontwire.evaluate.split import is_check
 
 CASE_SET = "case2021-task2-acled"
 PLOVER_SET = "plover-gsr"
@@ -34,12 +31,6 @@ NEWS_SET = "ukraine-news-raw"
 PLOVER_RENAMES = {"FIGHT": "ASSAULT", "DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE"}
 
 NO_EVENT = frozenset({None, "", "none", "NONE"})
-
-
-def is_check(item_id: str) -> bool:
-    """True when the item belongs to the check part (never used for any decision), else tune."""
-    digest = hashlib.sha256((SPLIT_SALT + str(item_id)).encode("utf-8")).hexdigest()
-    return int(digest, 16) % 10 < CHECK_TENTHS
 
 
 def split(

@@ -46,7 +46,7 @@ def task_table(result: TaskResult, dataset: str, rows: list[Row]) -> Table:
         counts = row.scores.counts if row.scores is not None else {}
         n = next((counts[k] for k in ("items", "pages", "gold", "rows") if k in counts), None)
         table.add_row(
-            row.system,
+            row.label,
             row.kind,
             *(fmt(metrics.get(k), k) for k in keys),
             "" if n is None else str(n),

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from frontwire.evaluate import claims as claims_scorer
 from frontwire.evaluate import datasets
@@ -20,6 +20,7 @@ from frontwire.evaluate import extraction as ext_scorer
 from frontwire.evaluate import geo as geo_scorer
 from frontwire.evaluate import timex as timex_scorer
 from frontwire.evaluate.scores import Scores, eval_rules, published_scores
+from frontwire.evaluate.split import PARTS, split_items
 from frontwire.pipeline import stage
 
 OURS, BASELINE, PUBLISHED, NOT_BUILT, NO_DATA = "ours", "baseline", "published", "not built", "no data"
@@ -35,9 +36,16 @@ class Row:
     scores: Scores | None = None
     note: str | None = None
     seconds: float | None = None
+    part: str | None = None  # "tune" | "check" (frontwire.evaluate.split); None for published rows
+
+    @property
+    def label(self) -> str:
+        """The system as the table shows it: with its part when it has one."""
+        return f"{self.system} · {self.part} part" if self.part else self.system
 
     def to_json(self, errors: int) -> dict[str, Any]:
         out: dict[str, Any] = {"dataset": self.dataset, "system": self.system, "kind": self.kind}
+        out["part"] = self.part
         if self.scores is not None:
             data = self.scores.to_json()
             data["worst"] = data["worst"][:errors] if self.kind == OURS else []
@@ -109,6 +117,22 @@ def _published(dataset: str) -> list[Row]:
 def _dataset(ctx: Context, name: str) -> Path | None:
     path = ctx.data_dir / name
     return path if (path / "README.md").is_file() else None
+
+
+T = TypeVar("T")
+
+
+def _parts(items: Iterable[T], key: Callable[[T], str], limit: int | None) -> list[tuple[str, list[T]]]:
+    """The non-empty parts of one set, tune then check, each cut to ``limit`` items."""
+    return [(part, its) for part, its in split_items(items, key, limit).items() if its]
+
+
+def _in_order(rows: list[Row]) -> list[Row]:
+    """Rows grouped by system (first-seen order), tune part before check part."""
+    first: dict[str, int] = {}
+    for r in rows:
+        first.setdefault(r.system, len(first))
+    return sorted(rows, key=lambda r: (first[r.system], PARTS.index(r.part) if r.part in PARTS else -1))
 
 
 # -- extraction ----------------------------------------------------------------------------------------
@@ -194,25 +218,27 @@ def task_extraction_html(ctx: Context) -> TaskResult:
         if path is None:
             result.rows.append(Row(name, "frontwire", NO_DATA, note=f"{ctx.data_dir / name} absent"))
             continue
-        pages = _load_pages(name, path, ctx.limit)
         if missing:
             result.rows.append(Row(name, "frontwire", NOT_BUILT, note=missing))
-        else:
-            t0 = time.perf_counter()
-            arts, crashes = _extract_ours(pages, "html")
-            preds = {k: (a.text if a is not None else None) for k, a in arts.items()}
-            scores = _score_extraction(name, pages, preds, ctx.errors)
-            scores.counts.update(crashes)
-            result.rows.append(Row(name, "frontwire", OURS, scores, seconds=time.perf_counter() - t0))
-        for label, opts in (
-            ("trafilatura favor_precision", FAVOR_PRECISION),
-            ("trafilatura canonical", CANONICAL),
-        ):
-            run = _trafilatura(opts)
-            t0 = time.perf_counter()
-            preds = {p.id: run(p.html) for p in pages}
-            scores = _score_extraction(name, pages, preds, ctx.errors)
-            result.rows.append(Row(name, label, BASELINE, scores, seconds=time.perf_counter() - t0))
+        rows: list[Row] = []
+        for part, pages in _parts(_load_pages(name, path, None), lambda p: p.id, ctx.limit):
+            if not missing:
+                t0 = time.perf_counter()
+                arts, crashes = _extract_ours(pages, "html")
+                preds = {k: (a.text if a is not None else None) for k, a in arts.items()}
+                scores = _score_extraction(name, pages, preds, ctx.errors)
+                scores.counts.update(crashes)
+                rows.append(Row(name, "frontwire", OURS, scores, seconds=time.perf_counter() - t0, part=part))
+            for label, opts in (
+                ("trafilatura favor_precision", FAVOR_PRECISION),
+                ("trafilatura canonical", CANONICAL),
+            ):
+                run = _trafilatura(opts)
+                t0 = time.perf_counter()
+                preds = {p.id: run(p.html) for p in pages}
+                scores = _score_extraction(name, pages, preds, ctx.errors)
+                rows.append(Row(name, label, BASELINE, scores, seconds=time.perf_counter() - t0, part=part))
+        result.rows.extend(_in_order(rows))
         result.rows.extend(_published(name))
     return result
 
@@ -231,47 +257,48 @@ def task_extraction_text(ctx: Context) -> TaskResult:
         if no_pagetext:
             result.rows.append(Row(name, "frontwire text", NOT_BUILT, note=no_pagetext))
             continue
-        from frontwire.evaluate.pagetext import html_to_page_text
-
-        pages = _load_pages(name, path, ctx.limit)
-        texts: dict[str, str] = {}
-        for p in pages:
-            try:
-                texts[p.id] = html_to_page_text(p.html.decode("utf-8", errors="replace"))
-            except Exception:  # a page the converter cannot read gives an empty dump
-                texts[p.id] = ""
-        if missing:
-            result.rows.append(Row(name, "frontwire text", NOT_BUILT, note=missing))
-        else:
-            t0 = time.perf_counter()
-            arts, crashes = _extract_ours(pages, "text", texts)
-            preds = {k: (a.text if a is not None else None) for k, a in arts.items()}
-            scores = _score_extraction(name, pages, preds, ctx.errors)
-            scores.counts.update(crashes)
-            result.rows.append(Row(name, "frontwire text", OURS, scores, seconds=time.perf_counter() - t0))
         from html import escape
 
-        run = _trafilatura(FAVOR_PRECISION)
-        t0 = time.perf_counter()
-        wrapped = {
-            k: "<html><body>"
-            + "".join(f"<p>{escape(line)}</p>" for line in t.splitlines() if line.strip())
-            + "</body></html>"
-            for k, t in texts.items()
-        }
-        preds = {k: run(v) for k, v in wrapped.items()}
-        result.rows.append(
-            Row(name, "trafilatura on <p>-wrapped text", BASELINE,
-                _score_extraction(name, pages, preds, ctx.errors), seconds=time.perf_counter() - t0)
-        )  # fmt: skip
-        result.rows.append(
-            Row(
-                name,
-                "no cleaning (page text)",
-                BASELINE,
-                _score_extraction(name, pages, dict(texts), ctx.errors),
-            )
-        )
+        from frontwire.evaluate.pagetext import html_to_page_text
+
+        if missing:
+            result.rows.append(Row(name, "frontwire text", NOT_BUILT, note=missing))
+        rows: list[Row] = []
+        for part, pages in _parts(_load_pages(name, path, None), lambda p: p.id, ctx.limit):
+            texts: dict[str, str] = {}
+            for p in pages:
+                try:
+                    texts[p.id] = html_to_page_text(p.html.decode("utf-8", errors="replace"))
+                except Exception:  # a page the converter cannot read gives an empty dump
+                    texts[p.id] = ""
+            if not missing:
+                t0 = time.perf_counter()
+                arts, crashes = _extract_ours(pages, "text", texts)
+                preds = {k: (a.text if a is not None else None) for k, a in arts.items()}
+                scores = _score_extraction(name, pages, preds, ctx.errors)
+                scores.counts.update(crashes)
+                rows.append(
+                    Row(name, "frontwire text", OURS, scores, seconds=time.perf_counter() - t0, part=part)
+                )
+            run = _trafilatura(FAVOR_PRECISION)
+            t0 = time.perf_counter()
+            wrapped = {
+                k: "<html><body>"
+                + "".join(f"<p>{escape(line)}</p>" for line in t.splitlines() if line.strip())
+                + "</body></html>"
+                for k, t in texts.items()
+            }
+            preds = {k: run(v) for k, v in wrapped.items()}
+            rows.append(
+                Row(name, "trafilatura on <p>-wrapped text", BASELINE,
+                    _score_extraction(name, pages, preds, ctx.errors), seconds=time.perf_counter() - t0,
+                    part=part)
+            )  # fmt: skip
+            rows.append(
+                Row(name, "no cleaning (page text)", BASELINE,
+                    _score_extraction(name, pages, dict(texts), ctx.errors), part=part)
+            )  # fmt: skip
+        result.rows.extend(_in_order(rows))
     return result
 
 
@@ -283,35 +310,40 @@ def task_metadata(ctx: Context) -> TaskResult:
     if path is None:
         result.rows.append(Row(name, "frontwire", NO_DATA, note=f"{ctx.data_dir / name} absent"))
         return result
-    pages = datasets.load_trafilatura_eval(path, ctx.limit)
-    gold = {p.id: p.gold for p in pages}
+    import trafilatura
+
     missing = stage_missing("frontwire.extract", "article")
     if missing:
         result.rows.append(Row(name, "frontwire", NOT_BUILT, note=missing))
-    else:
+    rows: list[Row] = []
+    for part, pages in _parts(datasets.load_trafilatura_eval(path, None), lambda p: p.id, ctx.limit):
+        gold = {p.id: p.gold for p in pages}
+        if not missing:
+            t0 = time.perf_counter()
+            arts, crashes = _extract_ours(pages, "html")
+            preds = {
+                k: ({"title": a.title, "author": a.author, "date": a.published} if a is not None else None)
+                for k, a in arts.items()
+            }
+            scores = ext_scorer.metadata_scores(preds, gold, n_worst=ctx.errors)
+            scores.counts.update(crashes)
+            rows.append(Row(name, "frontwire", OURS, scores, seconds=time.perf_counter() - t0, part=part))
         t0 = time.perf_counter()
-        arts, crashes = _extract_ours(pages, "html")
-        preds = {
-            k: ({"title": a.title, "author": a.author, "date": a.published} if a is not None else None)
-            for k, a in arts.items()
-        }
+        preds = {}
+        for p in pages:
+            try:
+                md = trafilatura.extract_metadata(p.html)
+            except Exception:  # a crash is a miss
+                md = None
+            preds[p.id] = (
+                {"title": md.title, "author": md.author, "date": md.date} if md is not None else None
+            )
         scores = ext_scorer.metadata_scores(preds, gold, n_worst=ctx.errors)
-        scores.counts.update(crashes)
-        result.rows.append(Row(name, "frontwire", OURS, scores, seconds=time.perf_counter() - t0))
-    import trafilatura
-
-    t0 = time.perf_counter()
-    preds = {}
-    for p in pages:
-        try:
-            md = trafilatura.extract_metadata(p.html)
-        except Exception:  # a crash is a miss
-            md = None
-        preds[p.id] = {"title": md.title, "author": md.author, "date": md.date} if md is not None else None
-    scores = ext_scorer.metadata_scores(preds, gold, n_worst=ctx.errors)
-    result.rows.append(
-        Row(name, "trafilatura extract_metadata", BASELINE, scores, seconds=time.perf_counter() - t0)
-    )
+        rows.append(
+            Row(name, "trafilatura extract_metadata", BASELINE, scores, seconds=time.perf_counter() - t0,
+                part=part)
+        )  # fmt: skip
+    result.rows.extend(_in_order(rows))
     result.rows.extend(_published(f"{name}:metadata"))
     return result
 
@@ -349,6 +381,25 @@ def _gold_attr(a: dict[str, Any]) -> claims_scorer.Attribution:
     return claims_scorer.Attribution(cue=spans("cue"), source=spans("source"), content=spans("content"))
 
 
+def claims_predictions(arts: list[dict[str, Any]], counts: dict[str, int]) -> dict[str, list[Any]]:
+    """The claims stage (after NLP and timex, as in the pipeline) on PolNeAR articles, as Attributions."""
+    with_timex = stage_missing("frontwire.timex", "extract") is None
+    preds: dict[str, list[claims_scorer.Attribution]] = {}
+    for doc in _documents((a["id"], a["text"], a.get("publication_date")) for a in arts):
+        if with_timex:
+            doc.times = _run_stage(doc, "timex", {})
+        preds[doc.id] = [
+            claims_scorer.Attribution(
+                cue=[(c.cue_start, c.cue_end)],
+                source=[(c.speaker_start, c.speaker_end)] if c.speaker_start is not None else [],
+                content=[(c.start, c.end)], speaker=c.speaker, speaker_name=c.speaker_name,
+                direct=c.direct,
+            )
+            for c in _run_stage(doc, "claims", counts)
+        ]  # fmt: skip
+    return preds
+
+
 def task_claims(ctx: Context) -> TaskResult:
     name = "polnear"
     result = TaskResult("claims", {name: CLAIMS_HEADLINE})
@@ -360,28 +411,17 @@ def task_claims(ctx: Context) -> TaskResult:
     if missing:
         result.rows.append(Row(name, "frontwire", NOT_BUILT, note=missing))
     else:
-        arts = datasets.load_polnear(path, ctx.limit)
-        gold = {a["id"]: (a["text"], [_gold_attr(x) for x in a["attributions"]]) for a in arts}
-        with_timex = stage_missing("frontwire.timex", "extract") is None
-        counts: dict[str, int] = {}
-        t0 = time.perf_counter()
-        preds: dict[str, list[claims_scorer.Attribution]] = {}
-        for doc in _documents((a["id"], a["text"], a.get("publication_date")) for a in arts):
-            if with_timex:
-                doc.times = _run_stage(doc, "timex", {})
-            preds[doc.id] = [
-                claims_scorer.Attribution(
-                    cue=[(c.cue_start, c.cue_end)],
-                    source=[(c.speaker_start, c.speaker_end)] if c.speaker_start is not None else [],
-                    content=[(c.start, c.end)], speaker=c.speaker, speaker_name=c.speaker_name,
-                    direct=c.direct,
-                )
-                for c in _run_stage(doc, "claims", counts)
-            ]  # fmt: skip
-        scores = claims_scorer.claims_scores(preds, gold, ctx.errors)
-        scores.counts.update(counts)
-        note = "spans trimmed of quote marks and final punctuation before comparison"
-        result.rows.append(Row(name, "frontwire", OURS, scores, note=note, seconds=time.perf_counter() - t0))
+        for part, arts in _parts(datasets.load_polnear(path, None), lambda a: str(a["id"]), ctx.limit):
+            gold = {a["id"]: (a["text"], [_gold_attr(x) for x in a["attributions"]]) for a in arts}
+            counts: dict[str, int] = {}
+            t0 = time.perf_counter()
+            preds = claims_predictions(arts, counts)
+            scores = claims_scorer.claims_scores(preds, gold, ctx.errors)
+            scores.counts.update(counts)
+            note = "spans trimmed of quote marks and final punctuation before comparison"
+            result.rows.append(
+                Row(name, "frontwire", OURS, scores, note=note, seconds=time.perf_counter() - t0, part=part)
+            )
     result.rows.extend(_published(name))
     return result
 
@@ -396,44 +436,46 @@ def task_timex(ctx: Context) -> TaskResult:
     if path is None:
         result.rows.append(Row(name, "frontwire", NO_DATA, note=f"{ctx.data_dir / name} absent"))
         return result
-    docs = datasets.load_tempeval(path, ctx.limit)
-    gold = {
-        d["id"]: [
-            timex_scorer.Timex(t["start"], t["end"], t.get("type"), t.get("value"),
-                               str(t.get("temporalFunction", "")).lower() == "true", t.get("text", ""))
-            for t in d["timexes"]
-        ]
-        for d in docs
-    }  # fmt: skip
     missing = stage_missing("frontwire.timex", "extract")
     if missing:
         result.rows.append(Row(name, "frontwire", NOT_BUILT, note=missing))
-    else:
-        counts: dict[str, int] = {}
-        t0 = time.perf_counter()
-        preds = {}
-        for doc in _documents((d["id"], d["text"], (d.get("dct") or {}).get("value")) for d in docs):
-            preds[doc.id] = [
-                timex_scorer.Timex(t.start, t.end, t.type, t.timex3, text=t.text)
-                for t in _run_stage(doc, "timex", counts)
-            ]
-        scores = timex_scorer.timex_scores(preds, gold, ctx.errors)
-        scores.counts.update(counts)
-        result.rows.append(Row(name, "frontwire", OURS, scores, seconds=time.perf_counter() - t0))
     labels = set(eval_rules()["spacy_timex_labels"])
-    t0 = time.perf_counter()
-    base = {
-        d["id"]: [
-            timex_scorer.Timex(e.start_char, e.end_char, e.label_, None, text=e.text)
-            for e in sd.ents
-            if e.label_ in labels
-        ]
-        for d, sd in zip(docs, ctx.spacy_alone.pipe(d["text"] for d in docs), strict=True)
-    }
-    result.rows.append(
-        Row(name, "spaCy DATE/TIME spans", BASELINE, timex_scorer.timex_scores(base, gold, ctx.errors),
-            note="recognition only (no values)", seconds=time.perf_counter() - t0)
-    )  # fmt: skip
+    rows: list[Row] = []
+    for part, docs in _parts(datasets.load_tempeval(path, None), lambda d: str(d["id"]), ctx.limit):
+        gold = {
+            d["id"]: [
+                timex_scorer.Timex(t["start"], t["end"], t.get("type"), t.get("value"),
+                                   str(t.get("temporalFunction", "")).lower() == "true", t.get("text", ""))
+                for t in d["timexes"]
+            ]
+            for d in docs
+        }  # fmt: skip
+        if not missing:
+            counts: dict[str, int] = {}
+            t0 = time.perf_counter()
+            preds = {}
+            for doc in _documents((d["id"], d["text"], (d.get("dct") or {}).get("value")) for d in docs):
+                preds[doc.id] = [
+                    timex_scorer.Timex(t.start, t.end, t.type, t.timex3, text=t.text)
+                    for t in _run_stage(doc, "timex", counts)
+                ]
+            scores = timex_scorer.timex_scores(preds, gold, ctx.errors)
+            scores.counts.update(counts)
+            rows.append(Row(name, "frontwire", OURS, scores, seconds=time.perf_counter() - t0, part=part))
+        t0 = time.perf_counter()
+        base = {
+            d["id"]: [
+                timex_scorer.Timex(e.start_char, e.end_char, e.label_, None, text=e.text)
+                for e in sd.ents
+                if e.label_ in labels
+            ]
+            for d, sd in zip(docs, ctx.spacy_alone.pipe(d["text"] for d in docs), strict=True)
+        }
+        rows.append(
+            Row(name, "spaCy DATE/TIME spans", BASELINE, timex_scorer.timex_scores(base, gold, ctx.errors),
+                note="recognition only (no values)", seconds=time.perf_counter() - t0, part=part)
+        )  # fmt: skip
+    result.rows.extend(_in_order(rows))
     result.rows.extend(_published(name))
     return result
 
@@ -460,37 +502,49 @@ def task_geo(ctx: Context) -> TaskResult:
         if path is None:
             result.rows.append(Row(name, "frontwire", NO_DATA, note=f"{ctx.data_dir / name} absent"))
             continue
-        arts = datasets.load_geo(path, ctx.limit)
-        gold = {a["id"]: a["toponyms"] for a in arts}
         note = "gold: literal + associative toponyms (ner.py set)" if name == "geowebnews" else None
         if missing:
             result.rows.append(Row(name, "frontwire", NOT_BUILT, note=missing))
-        else:
-            counts: dict[str, int] = {}
+        rows: list[Row] = []
+        for part, arts in _parts(datasets.load_geo(path, None), lambda a: str(a["id"]), ctx.limit):
+            gold = {a["id"]: a["toponyms"] for a in arts}
+            if not missing:
+                counts: dict[str, int] = {}
+                t0 = time.perf_counter()
+                preds: dict[str, list[geo_scorer.PredPlace]] = {}
+                for doc in _documents((a["id"], a["text"], None) for a in arts):
+                    preds[doc.id] = [
+                        geo_scorer.PredPlace(p.start, p.end, p.lat, p.lon, p.place_id, p.admin1, p.text)
+                        for p in _run_stage(doc, "geo", counts)
+                    ]
+                scores = geo_scorer.geo_scores(preds, gold, types, ctx.errors)
+                scores.counts.update(counts)
+                rows.append(
+                    Row(
+                        name,
+                        "frontwire",
+                        OURS,
+                        scores,
+                        note=note,
+                        seconds=time.perf_counter() - t0,
+                        part=part,
+                    )
+                )
             t0 = time.perf_counter()
-            preds: dict[str, list[geo_scorer.PredPlace]] = {}
-            for doc in _documents((a["id"], a["text"], None) for a in arts):
-                preds[doc.id] = [
-                    geo_scorer.PredPlace(p.start, p.end, p.lat, p.lon, p.place_id, p.admin1, p.text)
-                    for p in _run_stage(doc, "geo", counts)
+            base = {
+                a["id"]: [
+                    geo_scorer.PredPlace(e.start_char, e.end_char, text=e.text)
+                    for e in sd.ents
+                    if e.label_ in labels
                 ]
-            scores = geo_scorer.geo_scores(preds, gold, types, ctx.errors)
-            scores.counts.update(counts)
-            result.rows.append(
-                Row(name, "frontwire", OURS, scores, note=note, seconds=time.perf_counter() - t0)
+                for a, sd in zip(arts, ctx.spacy_alone.pipe(a["text"] for a in arts), strict=True)
+            }
+            spans_only = geo_scorer.geo_scores(base, gold, types, ctx.errors, geocoding=False)
+            seconds = time.perf_counter() - t0
+            rows.append(
+                Row(name, "spaCy GPE/LOC spans", BASELINE, spans_only, "geotagging only", seconds, part=part)
             )
-        t0 = time.perf_counter()
-        base = {
-            a["id"]: [
-                geo_scorer.PredPlace(e.start_char, e.end_char, text=e.text)
-                for e in sd.ents
-                if e.label_ in labels
-            ]
-            for a, sd in zip(arts, ctx.spacy_alone.pipe(a["text"] for a in arts), strict=True)
-        }
-        spans_only = geo_scorer.geo_scores(base, gold, types, ctx.errors, geocoding=False)
-        seconds = time.perf_counter() - t0
-        result.rows.append(Row(name, "spaCy GPE/LOC spans", BASELINE, spans_only, "geotagging only", seconds))
+        result.rows.extend(_in_order(rows))
         result.rows.extend(_published(name))
     name = "ukraine-cir-events"
     path = _dataset(ctx, name)
@@ -502,28 +556,30 @@ def task_geo(ctx: Context) -> TaskResult:
     else:
         from frontwire.geo import resolve_name
 
-        rows = datasets.load_ukraine_cir(path, ctx.limit)
         res = _ctx_resources()
-        cache: dict[tuple[str, str], geo_scorer.Resolved | None] = {}
-        resolved: dict[int, geo_scorer.Resolved | None] = {}
-        errors = 0
-        t0 = time.perf_counter()
-        for i, row in enumerate(rows):
-            key = (row["town/city"].strip(), (row.get("province") or "").strip())
-            if key not in cache:
-                try:
-                    pm = resolve_name(key[0], res, country="UA", admin1=key[1] or None)
-                except Exception:  # an error is an unresolved name
-                    pm, errors = None, errors + 1
-                cache[key] = None if pm is None else geo_scorer.Resolved(pm.lat, pm.lon, pm.admin1, pm.name)
-            resolved[i] = cache[key]
-        scores = geo_scorer.gazetteer_scores(resolved, rows, "UA", ctx.errors)
-        scores.counts["stage_errors"] = errors
-        result.rows.append(
-            Row(
-                name, "frontwire resolve_name (town + oblast)", OURS, scores, seconds=time.perf_counter() - t0
-            )
-        )
+        all_rows = datasets.load_ukraine_cir(path, None)
+        for part, rows_ in _parts(all_rows, lambda r: str(r.get("entry", "")), ctx.limit):
+            cache: dict[tuple[str, str], geo_scorer.Resolved | None] = {}
+            resolved: dict[int, geo_scorer.Resolved | None] = {}
+            errors = 0
+            t0 = time.perf_counter()
+            for i, row in enumerate(rows_):
+                key = (row["town/city"].strip(), (row.get("province") or "").strip())
+                if key not in cache:
+                    try:
+                        pm = resolve_name(key[0], res, country="UA", admin1=key[1] or None)
+                    except Exception:  # an error is an unresolved name
+                        pm, errors = None, errors + 1
+                    cache[key] = (
+                        None if pm is None else geo_scorer.Resolved(pm.lat, pm.lon, pm.admin1, pm.name)
+                    )
+                resolved[i] = cache[key]
+            scores = geo_scorer.gazetteer_scores(resolved, rows_, "UA", ctx.errors)
+            scores.counts["stage_errors"] = errors
+            result.rows.append(
+                Row(name, "frontwire resolve_name (town + oblast)", OURS, scores,
+                    seconds=time.perf_counter() - t0, part=part)
+            )  # fmt: skip
         result.rows.extend(_published(name))
     return result
 
