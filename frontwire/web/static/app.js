@@ -275,7 +275,7 @@
       swatch.style.backgroundColor = colour;
       append(legend, el("div", { className: "legend-row" }, swatch, type));
     }
-    append(legend, el("p", { className: "hint", text: "Circle size: number of independent outlets reporting it." }));
+    append(legend, el("p", { className: "hint", id: "legend-size", text: "" }));
   }
 
   async function loadBasemap() {
@@ -327,11 +327,14 @@
     if (p.disagreements && Object.keys(p.disagreements).length) {
       append(box, el("div", { className: "hint", text: "Sources disagree on: " + Object.keys(p.disagreements).join(", ") }));
     }
-    const docs = p.documents || [];
+    const docs = (p.documents || []).slice(0, 8);
     if (docs.length) {
       const list = el("ul", { className: "popup-docs" });
-      for (const id of docs.slice(0, 8)) append(list, el("li", {}, el("a", { href: docHref(id), text: docLabel(docMeta.get(id), id) })));
+      const links = docs.map((id) => el("a", { href: docHref(id), text: docLabel(docMeta.get(id), id) }));
+      for (const link of links) append(list, el("li", {}, link));
       append(box, list);
+      // Titles of documents not seen yet arrive after the popup opens.
+      ensureDocMeta(docs).then(() => docs.forEach((id, i) => { links[i].textContent = docLabel(docMeta.get(id), id); }));
     }
     return box;
   }
@@ -449,6 +452,9 @@
       item.addEventListener("keydown", (e) => { if (e.key === "Enter") focus(); });
       append(list, item);
     }
+    $("legend-size").textContent = single
+      ? "One circle per coded event, as its document reports it."
+      : "Circle size: number of independent outlets reporting the fused event.";
     const counts = $("map-counts");
     counts.dataset.markers = String(placed);
     counts.dataset.features = String(features.length);
