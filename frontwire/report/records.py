@@ -18,6 +18,7 @@ Parquet writers all start from it. Rules:
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -201,18 +202,7 @@ class Reader:
     def documents(self, ids: list[str]) -> dict[str, DocumentInfo]:
         missing = [i for i in dict.fromkeys(ids) if i not in self._docs]
         if missing:
-            stamps = {r["id"]: r.get("stored_at") for r in self.store.link_documents(missing)}
-            for doc_id in missing:
-                art = self.store.get(doc_id).article
-                self._docs[doc_id] = DocumentInfo(
-                    id=doc_id,
-                    outlet=art.outlet,
-                    title=art.title,
-                    published=art.published,
-                    url=art.canonical_url or art.url,
-                    text=art.text,
-                    stored_at=_unix(stamps.get(doc_id)),
-                )
+            self._docs.update(_read_documents(self.store, missing))
         return {i: self._docs[i] for i in ids}
 
     def document(self, doc_id: str) -> DocumentInfo:
@@ -227,6 +217,38 @@ class Reader:
         if self._clusters is None:
             self._clusters = {c["id"]: c for c in _paged(self.store.clusters)}
         return self._clusters
+
+
+_CHUNK = 900  # ids per SQL statement (under SQLite's oldest host-parameter limit)
+
+
+def _read_documents(store: Any, ids: list[str]) -> dict[str, DocumentInfo]:
+    """Metadata, text and write time of documents: one query per chunk on the SQLite store (whose
+    ``get`` would also read every extraction), else through ``get`` and ``link_documents``."""
+    out: dict[str, DocumentInfo] = {}
+    db = getattr(store, "db", None)
+    if isinstance(db, sqlite3.Connection):
+        for i in range(0, len(ids), _CHUNK):
+            part = ids[i : i + _CHUNK]
+            marks = ",".join("?" * len(part))
+            sql = (
+                "SELECT id, outlet, title, published, url, canonical_url, text, stored_at"
+                f" FROM documents WHERE id IN ({marks})"
+            )
+            for doc_id, outlet, title, published, url, canonical, text, stored in db.execute(sql, part):
+                out[doc_id] = DocumentInfo(
+                    doc_id, outlet, title, published, canonical or url, text, _unix(stored)
+                )
+    missing = [i for i in ids if i not in out]
+    if missing:
+        stamps = {r["id"]: r.get("stored_at") for r in store.link_documents(missing)}
+        for doc_id in missing:
+            art = store.get(doc_id).article  # raises NotFound for an unknown id
+            out[doc_id] = DocumentInfo(
+                doc_id, art.outlet, art.title, art.published, art.canonical_url or art.url, art.text,
+                _unix(stamps.get(doc_id)),
+            )  # fmt: skip
+    return out
 
 
 def _paged(query: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:

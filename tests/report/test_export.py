@@ -254,3 +254,22 @@ def test_cli_export(filled: Any, tmp_path: Path) -> None:
 def _plain(output: str) -> str:
     """CLI output without rich's box drawing and line wrapping."""
     return " ".join(re.sub(r"[│╭╮╰╯─]", " ", output).split())
+
+
+class _WithoutConnection:
+    """The same store seen only through its methods (as another backend would be)."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "db":
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
+def test_a_store_without_a_sqlite_connection_exports_the_same(filled: Any, tmp_path: Path) -> None:
+    for fmt in ("acled", "geojson"):
+        export(filled, fmt, tmp_path / f"fast.{fmt}", per_report=True)
+        export(_WithoutConnection(filled), fmt, tmp_path / f"slow.{fmt}", per_report=True)
+        assert (tmp_path / f"fast.{fmt}").read_bytes() == (tmp_path / f"slow.{fmt}").read_bytes()
