@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -34,7 +36,6 @@ console = Console()
 err_console = Console(stderr=True)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Store: SQLite path (default frontwire.db).")]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", help="At most this many rows.")]
 
 
@@ -75,31 +76,152 @@ GazetteerOption = Annotated[
 ]
 
 
-def _print_rows(rows: list[dict[str, Any]], columns: list[str], title: str, as_json: bool) -> None:
-    if as_json:
-        for row in rows:
-            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return
-    table = Table(title=f"{title} ({len(rows)})", show_lines=False)
-    for col in columns:
-        table.add_column(
-            col, overflow="fold", max_width=70 if col in ("content", "snippet", "title") else None
+# -- output of the query commands: a table (default), JSON lines, CSV or TSV ----------------------
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON lines (one object per row).")]
+CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV (every field, a header row first).")]
+TsvFlag = Annotated[bool, typer.Option("--tsv", help="Print TSV (every field, a header row first).")]
+WideFlag = Annotated[
+    bool, typer.Option("--wide", help="Show long text whole instead of cut with an ellipsis.")
+]
+OffsetOption = Annotated[int, typer.Option("--offset", help="Skip this many rows first.")]
+SortOption = Annotated[
+    str | None, typer.Option("--sort", help="Sort key (the error lists them); -KEY reverses.")
+]
+SinceOption = Annotated[str | None, typer.Option("--since", help="From this publication day, YYYY-MM-DD.")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Up to this publication day, YYYY-MM-DD.")]
+OutletOption = Annotated[str | None, typer.Option("--outlet", help="Only this outlet (any case).")]
+DocOption = Annotated[
+    str | None, typer.Option("--doc", help="Only this document (id or the short id shown).")
+]
+
+# The CLI pages as far as asked: its cap is far above the API's.
+CLI_MAX_LIMIT = 1_000_000
+# Document ids are 64 hex digits; tables show a prefix that every --doc and `show` accept.
+SHORT_ID = 12
+# Long text in a table cell is cut to one line of at most this many characters (--wide: whole).
+CELL_CHARS = 80
+# Column kinds: ids and short values never wrap; text columns take the room that is left.
+_ID_COLUMNS = frozenset({"id", "doc_id", "doc"})
+_TEXT_COLUMNS = frozenset(
+    {"title", "content", "snippet", "evidence", "message", "source", "text", "a", "b", "explanation", "roles",
+     "outlets", "actors", "place", "type", "speaker", "name", "disagree", "outlet", "role", "anchor",
+     "reported"}
+)  # fmt: skip
+
+
+def _format(as_json: bool, as_csv: bool, as_tsv: bool) -> str:
+    chosen = [name for name, on in (("json", as_json), ("csv", as_csv), ("tsv", as_tsv)) if on]
+    if len(chosen) > 1:
+        raise typer.BadParameter(f"choose one output format, not {' and '.join('--' + c for c in chosen)}")
+    return chosen[0] if chosen else "table"
+
+
+def _flat(value: Any) -> str:
+    """A field as one CSV/TSV cell: nested values as JSON, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _cell(column: str, value: Any, wide: bool) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if column in _ID_COLUMNS and len(text) == 64:
+        return text[:SHORT_ID]
+    text = " ".join(text.split())  # one line: newlines in a text would break the table's rows
+    if not wide and len(text) > CELL_CHARS:
+        text = text[: CELL_CHARS - 1].rstrip() + "…"
+    return text
+
+
+# The narrowest a text column gets before optional columns are left out (so never a word per line).
+TEXT_MIN = 12
+
+
+def _table(
+    rows: list[dict[str, Any]], columns: list[str], title: str, wide: bool, optional: tuple[str, ...] = ()
+) -> None:
+    from rich.text import Text
+
+    cells = [{c: _cell(c, row.get(c), wide) for c in columns} for row in rows]
+
+    def least(col: str) -> int:
+        if col in _ID_COLUMNS:
+            return SHORT_ID
+        if col in _TEXT_COLUMNS:
+            return min(TEXT_MIN, max([len(col), *(len(r[col]) for r in cells)]))
+        return max([len(col), *(len(r[col]) for r in cells)])
+
+    shown = list(columns)
+    # On a narrow terminal, leave out the optional columns (in order) rather than squeeze them all.
+    for col in optional:
+        if sum(least(c) + 3 for c in shown) + 1 <= console.width:
+            break
+        shown.remove(col)
+    table = Table(title=f"{title} ({len(rows)})", show_lines=wide)
+    for col in shown:
+        if col in _ID_COLUMNS:
+            table.add_column(col, no_wrap=True, min_width=SHORT_ID, max_width=SHORT_ID, overflow="crop")
+        elif col in _TEXT_COLUMNS:
+            # Wrapable, so that the widest text columns give way first; each cell still one line.
+            table.add_column(col, min_width=least(col))
+        else:
+            table.add_column(col, no_wrap=True, overflow="ellipsis")
+    for row in cells:
+        table.add_row(
+            *(
+                Text(row[c], no_wrap=not wide, overflow="fold" if wide else "ellipsis")
+                if c in _TEXT_COLUMNS
+                else Text(row[c])
+                for c in shown
+            )
         )
-    for row in rows:
-        table.add_row(*(_cell(c, row.get(c)) for c in columns))
     console.print(table)
 
 
-# Document ids are 64 hex digits; tables show a prefix that `frontwire show` accepts.
-SHORT_ID = 12
+def _emit(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    title: str,
+    fmt: str,
+    wide: bool = False,
+    cells: Any = None,
+    optional: tuple[str, ...] = (),
+) -> None:
+    """Print rows: a table of ``columns`` (of ``cells(row)`` when given); JSON, CSV, TSV: every field."""
+    if fmt == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif fmt in ("csv", "tsv"):
+        import csv
+
+        names: list[str] = []
+        for row in rows:
+            names += [k for k in row if k not in names]
+        writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        if names:
+            writer.writerow(names)
+        for row in rows:
+            writer.writerow([_flat(row.get(k)) for k in names])
+    else:
+        _table([cells(r) for r in rows] if cells else rows, columns, title, wide, optional)
 
 
-def _cell(column: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if column in ("id", "doc_id") and isinstance(value, str) and len(value) == 64:
-        return value[:SHORT_ID]
-    return str(value)
+def _run_query(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a frontwire.query function; a bad filter is an error naming the option and the valid values."""
+    from frontwire.query import InvalidFilter
+
+    try:
+        return func(*args, max_limit=CLI_MAX_LIMIT, **kwargs)
+    except InvalidFilter as exc:
+        option = "--" + exc.name.replace("_", "-")
+        err_console.print(f"[red]error[/red] ({exc.reason}): {escape(option)}: {escape(str(exc))}")
+        raise typer.Exit(code=2) from exc
+    except FrontwireError as exc:
+        raise _fail(exc) from exc
 
 
 @app.callback(invoke_without_command=True)
@@ -223,7 +345,10 @@ def run_command(
 
 @app.command("extract")
 def extract_command(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs, JSONL, feeds, WARC or URLs.")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders, globs, JSONL, feeds, WARC or URLs; - reads standard input."),
+    ],
     as_json: Annotated[
         bool,
         typer.Option("--json/--text", help="One Document JSON per input, one per line (or the clean text)."),
@@ -235,22 +360,49 @@ def extract_command(
     follow: Annotated[bool, typer.Option("--follow", help="Fetch the pages feed items link to.")] = False,
     gazetteer: GazetteerOption = None,
 ) -> None:
-    """Process without storing; print one Document JSON per input (DESIGN section 7), in input order."""
+    """Process without storing; print one Document JSON per input (DESIGN section 7), in input order.
+
+    ``-`` reads the input from standard input; ``--text`` prints each clean text as it is.
+    """
+
+    published = _published(published)
+    with tempfile.TemporaryDirectory(prefix="frontwire-stdin-") as spool:
+        _extract(inputs, as_json, published, url, follow, gazetteer, Path(spool))
+
+
+def _extract(
+    inputs: list[str],
+    as_json: bool,
+    published: str | None,
+    url: str | None,
+    follow: bool,
+    gazetteer: list[Path] | None,
+    spool: Path,
+) -> None:
+    """The extract command's work; ``-`` (standard input) is read into ``spool`` first."""
+    import dataclasses
+
     from frontwire.ingest import iter_items
     from frontwire.pipeline import Outcome, process_items
     from frontwire.resources import Resources
     from frontwire.runner import BATCH_SIZE, batched, set_hints
 
-    published = _published(published)
+    stdin_path = spool / "stdin"
     try:
         settings = load_settings(gazetteers=tuple(str(g) for g in gazetteer) if gazetteer else None)
+        if "-" in inputs:
+            # Read once (bounded: one byte over the limit is enough to refuse it as too large).
+            stdin_path.write_bytes(sys.stdin.buffer.read(settings.max_input_bytes + 1))
+            inputs = [str(stdin_path) if i == "-" else i for i in inputs]
         resources = Resources(settings)
 
         def items() -> Any:
             for entry in iter_items(inputs, settings, follow=follow):
+                if entry.source.startswith(str(stdin_path)):
+                    entry = dataclasses.replace(entry, source="-" + entry.source[len(str(stdin_path)) :])
                 yield set_hints(entry, published, url) if not isinstance(entry, Outcome) else entry
 
-        failed = 0
+        failed = printed = 0
         for batch in batched(items(), BATCH_SIZE):
             for outcome in process_items(batch, resources):
                 if outcome.document is None:
@@ -266,9 +418,9 @@ def extract_command(
                 if as_json:
                     sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
                 elif outcome.document is not None:
-                    d = outcome.document
-                    console.rule(f"{d.article.title or d.article.source}")
-                    console.print(d.text)
+                    # The clean text as it is: no rule, no re-wrapping; a blank line between documents.
+                    sys.stdout.write(("\n" if printed else "") + outcome.document.text.rstrip("\n") + "\n")
+                    printed += 1
     except FrontwireError as exc:
         raise _fail(exc) from exc
     if failed:
@@ -276,16 +428,30 @@ def extract_command(
 
 
 @app.command("documents")
-def documents_command(db: DbOption = None, limit: LimitOption = 50, as_json: JsonFlag = False) -> None:
+def documents_command(
+    outlet: OutletOption = None,
+    place: Annotated[str | None, typer.Option("--place", help="Documents that mention this place.")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    db: DbOption = None,
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    sort: SortOption = None,
+    as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+    as_tsv: TsvFlag = False,
+    wide: WideFlag = False,
+) -> None:
     """List stored documents, newest first."""
-    store = _open(db)
-    rows = store.documents(limit=limit)
-    _print_rows(
-        rows,
-        ["id", "published", "outlet", "title", "author", "chars", "mentions", "claims"],
-        "documents",
-        as_json,
-    )
+    from frontwire import query
+
+    fmt = _format(as_json, as_csv, as_tsv)
+    page = _run_query(
+        query.documents, _open(db), outlet=outlet, place=place, since=since, until=until, sort=sort,
+        limit=limit, offset=offset,
+    )  # fmt: skip
+    columns = ["id", "published", "outlet", "title", "chars", "mentions", "claims"]
+    _emit(page.items, columns, "documents", fmt, wide, optional=("mentions", "chars", "claims"))
 
 
 @app.command("show")
@@ -293,45 +459,119 @@ def show_command(
     doc_id: Annotated[str, typer.Argument(help="Document id (or a unique prefix).")], db: DbOption = None
 ) -> None:
     """Print one stored document as Document JSON."""
-    store = _open(db)
+    from frontwire import query
+
+    doc = _run_query_one(query.document, _open(db), doc_id)
+    sys.stdout.write(json.dumps(doc.to_json(), ensure_ascii=False, indent=2) + "\n")
+
+
+def _run_query_one(func: Any, *args: Any) -> Any:
+    from frontwire.query import InvalidFilter
+
     try:
-        if len(doc_id) < 64:
-            matches = store.find_ids(doc_id)
-            if len(matches) > 1:
-                raise typer.BadParameter(f"{doc_id!r} matches several documents: give more characters")
-            if matches:
-                doc_id = matches[0]
-        doc = store.get(doc_id)
+        return func(*args)
+    except InvalidFilter as exc:
+        err_console.print(f"[red]error[/red] ({exc.reason}): {escape(str(exc))}")
+        raise typer.Exit(code=2) from exc
     except FrontwireError as exc:
         raise _fail(exc) from exc
-    sys.stdout.write(json.dumps(doc.to_json(), ensure_ascii=False, indent=2) + "\n")
+
+
+MentionsFlag = Annotated[
+    bool, typer.Option("--mentions", help="List the mentions behind the rows: document, outlet, date, text.")
+]
 
 
 @app.command("entities")
 def entities_command(
     type_: Annotated[
-        str | None, typer.Option("--type", "-t", help="PERSON, ORG, GPE, ARMED_GROUP, WEAPON, ...")
+        str | None,
+        typer.Option("--type", "-t", help="PERSON, ORG, GPE, ARMED_GROUP, WEAPON, ... (any case)."),
     ] = None,
-    doc: Annotated[str | None, typer.Option("--doc", help="Only this document id.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Name or alias (substring, any case).")] = None,
+    doc: DocOption = None,
+    outlet: OutletOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    mentions: MentionsFlag = False,
     db: DbOption = None,
     limit: LimitOption = 100,
+    offset: OffsetOption = 0,
+    sort: SortOption = None,
     as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+    as_tsv: TsvFlag = False,
+    wide: WideFlag = False,
 ) -> None:
-    """Canonical entities with their mention counts and roles."""
-    rows = _open(db).entities(type_=type_, doc_id=doc, limit=limit)
-    _print_rows(rows, ["name", "type", "mentions", "documents", "roles"], "entities", as_json)
+    """Canonical entities with their mention counts, roles and outlets (or, with --mentions, each mention)."""
+    from frontwire import query
+
+    fmt = _format(as_json, as_csv, as_tsv)
+    run = query.mentions_of_entities if mentions else query.entities
+    page = _run_query(
+        run, _open(db), type_=type_, name=name, doc=doc, outlet=outlet, since=since, until=until, sort=sort,
+        limit=limit, offset=offset,
+    )  # fmt: skip
+    if mentions:
+        columns = ["doc", "reported", "name", "text", "role"]
+        cells = lambda r: {**r, "doc": r["doc_id"], "reported": _reported(r)}  # noqa: E731
+        _emit(page.items, columns, "entity mentions", fmt, wide, cells=cells, optional=("role",))
+    else:
+        columns = ["name", "type", "mentions", "documents", "roles", "outlets", "last"]
+        cells = lambda r: {**r, "last": (r["last_published"] or "")[:10]}  # noqa: E731
+        optional = ("roles", "documents", "last")
+        _emit(page.items, columns, "entities", fmt, wide, cells=cells, optional=optional)
 
 
 @app.command("search")
 def search_command(
-    query: Annotated[str, typer.Argument(help="Full-text query (SQLite FTS5 syntax).")],
+    query_text: Annotated[str, typer.Argument(metavar="QUERY", help="Full-text query (SQLite FTS5 syntax).")],
+    outlet: OutletOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     db: DbOption = None,
     limit: LimitOption = 20,
+    offset: OffsetOption = 0,
+    sort: Annotated[str | None, typer.Option("--sort", help="rank (default) or date (newest first).")] = None,
     as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+    as_tsv: TsvFlag = False,
+    wide: WideFlag = False,
 ) -> None:
-    """Full-text search over titles and bodies."""
-    rows = _open(db).search(query, limit=limit)
-    _print_rows(rows, ["id", "published", "title", "snippet"], f"search {query!r}", as_json)
+    """Full-text search over titles and bodies; invalid FTS5 syntax is an error that says so."""
+    from frontwire import query
+
+    fmt = _format(as_json, as_csv, as_tsv)
+    page = _run_query(
+        query.search, _open(db), query_text, outlet=outlet, since=since, until=until, sort=sort, limit=limit,
+        offset=offset,
+    )  # fmt: skip
+    _emit(page.items, ["id", "published", "outlet", "title", "snippet"], f"search {query_text!r}", fmt, wide)
+
+
+def _reported(row: dict[str, Any]) -> str:
+    """Provenance in one cell: the publication day, then the outlet."""
+    day = (row.get("published") or "")[:10]
+    return ", ".join(v for v in (day, row.get("outlet")) if v) or "-"
+
+
+def _coords(row: dict[str, Any]) -> str:
+    return (
+        f"{row['lat']:.3f}, {row['lon']:.3f}"
+        if row.get("lat") is not None and row.get("lon") is not None
+        else ""
+    )
+
+
+def _claim_cells(row: dict[str, Any]) -> dict[str, Any]:
+    who = row["speaker_name"] or row["speaker"] or "?"
+    return {
+        "doc": row["doc_id"],
+        "reported": _reported(row),
+        "speaker": f"{who} ({row['cue']})",
+        "stance": row["stance"],
+        "content": ("“" if row["direct"] else "") + row["content"] + ("”" if row["direct"] else ""),
+    }
 
 
 @app.command("claims")
@@ -339,107 +579,98 @@ def claims_command(
     speaker: Annotated[
         str | None, typer.Option("--speaker", help="Speaker name or mention (substring).")
     ] = None,
-    stance: Annotated[str | None, typer.Option("--stance", help="asserted, hedged or denied.")] = None,
-    doc: Annotated[str | None, typer.Option("--doc", help="Only this document id.")] = None,
+    stance: Annotated[
+        str | None, typer.Option("--stance", help="asserted, hedged or denied (any case).")
+    ] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Claims that name this place.")] = None,
+    doc: DocOption = None,
+    outlet: OutletOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     db: DbOption = None,
     limit: LimitOption = 100,
+    offset: OffsetOption = 0,
+    sort: SortOption = None,
     as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+    as_tsv: TsvFlag = False,
+    wide: WideFlag = False,
 ) -> None:
-    """Attributed statements: speaker, cue, stance, content."""
-    if stance and stance not in ("asserted", "hedged", "denied"):
-        raise typer.BadParameter("stance must be one of: asserted, hedged, denied")
-    rows = _open(db).query_claims(speaker=speaker, stance=stance, doc_id=doc, limit=limit)
-    _print_rows(
-        rows, ["speaker_name", "speaker", "cue", "stance", "direct", "said_on", "content"], "claims", as_json
-    )
+    """Attributed statements: speaker, cue, stance, content, with document, outlet and date."""
+    from frontwire import query
+
+    fmt = _format(as_json, as_csv, as_tsv)
+    page = _run_query(
+        query.claims, _open(db), speaker=speaker, stance=stance, place=place, doc=doc, outlet=outlet,
+        since=since, until=until, sort=sort, limit=limit, offset=offset,
+    )  # fmt: skip
+    columns = ["doc", "reported", "speaker", "stance", "content"]
+    _emit(page.items, columns, "claims", fmt, wide, cells=_claim_cells)
 
 
 @app.command("places")
 def places_command(
     name: Annotated[str | None, typer.Option("--name", help="Place name (substring).")] = None,
-    doc: Annotated[str | None, typer.Option("--doc", help="Only this document id.")] = None,
+    doc: DocOption = None,
+    outlet: OutletOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    mentions: MentionsFlag = False,
     db: DbOption = None,
     limit: LimitOption = 100,
+    offset: OffsetOption = 0,
+    sort: SortOption = None,
     as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+    as_tsv: TsvFlag = False,
+    wide: WideFlag = False,
 ) -> None:
-    """Resolved places with coordinates and mention counts."""
-    rows = _open(db).query_places(name=name, doc_id=doc, limit=limit)
-    _print_rows(
-        rows,
-        ["name", "country", "admin1", "lat", "lon", "feature", "mentions", "documents"],
-        "places",
-        as_json,
-    )
+    """Resolved places with coordinates, counts and outlets (or, with --mentions, each mention)."""
+    from frontwire import query
+
+    fmt = _format(as_json, as_csv, as_tsv)
+    run = query.mentions_of_places if mentions else query.places
+    page = _run_query(
+        run, _open(db), name=name, doc=doc, outlet=outlet, since=since, until=until, sort=sort, limit=limit,
+        offset=offset,
+    )  # fmt: skip
+    if mentions:
+        columns = ["doc", "reported", "text", "name", "lat, lon"]
+        cells = lambda r: {**r, "doc": r["doc_id"], "reported": _reported(r), "lat, lon": _coords(r)}  # noqa: E731
+        _emit(page.items, columns, "place mentions", fmt, wide, cells=cells, optional=("lat, lon",))
+    else:
+        columns = ["name", "country", "admin1", "lat, lon", "mentions", "documents", "outlets", "last"]
+        cells = lambda r: {**r, "lat, lon": _coords(r), "last": (r["last_published"] or "")[:10]}  # noqa: E731
+        optional = ("admin1", "documents", "country")
+        _emit(page.items, columns, "places", fmt, wide, cells=cells, optional=optional)
 
 
 @app.command("times")
 def times_command(
-    doc: Annotated[str | None, typer.Option("--doc", help="Only this document id.")] = None,
+    doc: DocOption = None,
+    outlet: OutletOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     db: DbOption = None,
     limit: LimitOption = 100,
+    offset: OffsetOption = 0,
+    sort: SortOption = None,
     as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+    as_tsv: TsvFlag = False,
+    wide: WideFlag = False,
 ) -> None:
-    """Time expressions with their resolved absolute intervals."""
-    rows = _open(db).query_times(doc_id=doc, limit=limit)
-    _print_rows(rows, ["text", "type", "value", "precision", "anchor"], "times", as_json)
+    """Time expressions with their resolved absolute intervals, document, outlet and date."""
+    from frontwire import query
 
-
-def _event_kinds(type_: str | None, sub_type: str | None) -> tuple[str | None, str | None]:
-    """Check --type/--sub-type against ACLED's names (any case); the canonical spellings."""
-    from frontwire.store import taxonomy
-
-    canonical_type = canonical_sub = None
-    if type_ is not None:
-        canonical_type = taxonomy.event_type(type_)
-        if canonical_type is None:
-            raise typer.BadParameter(
-                f"unknown event type {type_!r}; ACLED's event types are: {'; '.join(taxonomy.event_types())}",
-                param_hint="--type",
-            )
-    if sub_type is not None:
-        canonical_sub = taxonomy.sub_event_type(sub_type)
-        if canonical_sub is None:
-            listing = "; ".join(f"{t}: {', '.join(subs)}" for t, subs in taxonomy.event_types().items())
-            raise typer.BadParameter(
-                f"unknown sub-event type {sub_type!r}; ACLED's sub-event types are: {listing}",
-                param_hint="--sub-type",
-            )
-        parent = taxonomy.sub_event_types()[canonical_sub]
-        if canonical_type is not None and parent != canonical_type:
-            raise typer.BadParameter(
-                f"{canonical_sub!r} is a sub-event type of {parent!r}, not of {canonical_type!r}",
-                param_hint="--sub-type",
-            )
-    return canonical_type, canonical_sub
-
-
-def _day(value: str | None, option: str) -> str | None:
-    """Check a period bound: a calendar date written YYYY-MM-DD."""
-    if value is None:
-        return None
-    import datetime
-    import re
-
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError(value)
-        return datetime.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from None
-
-
-def _full_doc_id(store: Any, doc: str | None) -> str | None:
-    """--doc as a full id: a short id (as the tables print) is resolved like `show` does."""
-    if doc is None or len(doc) >= 64:
-        return doc
-    matches = store.find_ids(doc)
-    if len(matches) > 1:
-        raise typer.BadParameter(
-            f"{doc!r} matches several documents: give more characters", param_hint="--doc"
-        )
-    if not matches:
-        raise typer.BadParameter(f"no stored document id starts with {doc!r}", param_hint="--doc")
-    return str(matches[0])
+    fmt = _format(as_json, as_csv, as_tsv)
+    page = _run_query(
+        query.times, _open(db), doc=doc, outlet=outlet, since=since, until=until, sort=sort, limit=limit,
+        offset=offset,
+    )  # fmt: skip
+    columns = ["doc", "reported", "text", "value", "precision", "anchor"]
+    cells = lambda r: {**r, "doc": r["doc_id"], "reported": _reported(r)}  # noqa: E731
+    _emit(page.items, columns, "times", fmt, wide, cells=cells, optional=("anchor", "precision"))
 
 
 def _deaths(fatalities: dict[str, int | None] | None) -> str:
@@ -460,10 +691,8 @@ def _deaths(fatalities: dict[str, int | None] | None) -> str:
     return f"{best} ({bounds})" if bounds else str(best)
 
 
-def _event_cells(row: dict[str, Any]) -> dict[str, str]:
-    """One events table row: short, readable cells (markup in the text escaped)."""
-    from rich.markup import escape
-
+def _event_cells(row: dict[str, Any], wide: bool = False) -> dict[str, str]:
+    """One events table row: short, readable cells (the evidence whole with ``wide``)."""
     start, end = row["date_start"], row["date_end"]
     # No date, or one that is not a day interval: shown as stored.
     when = (row["date"] or "") if start is None else (start if start == end else f"{start}…{end}")
@@ -479,7 +708,7 @@ def _event_cells(row: dict[str, Any]) -> dict[str, str]:
     if row["modality"]:
         source = f"{source}, {row['modality']}" if source else row["modality"]
     evidence = row["evidence"]
-    if len(evidence) > EVIDENCE_CHARS:
+    if len(evidence) > EVIDENCE_CHARS and not wide:
         evidence = evidence[: EVIDENCE_CHARS - 1].rstrip() + "…"
     cells = {
         "date": when,
@@ -492,7 +721,7 @@ def _event_cells(row: dict[str, Any]) -> dict[str, str]:
         "doc": row["doc_id"][:SHORT_ID],
         "evidence": evidence,
     }
-    return {k: escape(v) for k, v in cells.items()}
+    return cells
 
 
 EVIDENCE_CHARS = 100
@@ -503,6 +732,12 @@ EventSubTypeOption = Annotated[
     str | None,
     typer.Option("--sub-type", help="ACLED sub-event type, e.g. 'Air/drone strike' (any case)."),
 ]
+EventSinceOption = Annotated[
+    str | None, typer.Option("--since", help="From this day (event date), YYYY-MM-DD.")
+]
+EventUntilOption = Annotated[
+    str | None, typer.Option("--until", help="Up to this day (event date), YYYY-MM-DD.")
+]
 
 
 @app.command("events")
@@ -511,100 +746,93 @@ def events_command(
     sub_type: EventSubTypeOption = None,
     place: Annotated[str | None, typer.Option("--place", help="Place name or its region (admin1).")] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Either actor (substring).")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="From this day, YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Up to this day, YYYY-MM-DD.")] = None,
-    doc: Annotated[str | None, typer.Option("--doc", help="Only this document id (or a prefix).")] = None,
+    stance: Annotated[
+        str | None,
+        typer.Option("--stance", help="Stance of the claim reporting it: asserted, hedged, denied."),
+    ] = None,
+    since: EventSinceOption = None,
+    until: EventUntilOption = None,
+    doc: DocOption = None,
+    outlet: OutletOption = None,
     db: DbOption = None,
     limit: LimitOption = 100,
-    offset: Annotated[int, typer.Option("--offset", help="Skip this many rows first.")] = 0,
+    offset: OffsetOption = 0,
+    sort: SortOption = None,
     as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+    as_tsv: TsvFlag = False,
+    wide: WideFlag = False,
 ) -> None:
     """Coded events (ACLED types) with their evidence sentence, document and outlet, by date.
 
     An event is in the period --since/--until when its date interval overlaps it. Events that are only
     somebody's claim name the speaker and the stance; negated, future or hypothetical ones say so.
     """
-    type_, sub_type = _event_kinds(type_, sub_type)
-    since, until = _day(since, "--since"), _day(until, "--until")
-    if since and until and since > until:
-        raise typer.BadParameter(f"--since {since} is after --until {until}", param_hint="--since")
-    store = _open(db)
-    rows = store.query_events(
-        type_=type_,
-        sub_type=sub_type,
-        place=place,
-        actor=actor,
-        since=since,
-        until=until,
-        doc_id=_full_doc_id(store, doc),
-        limit=limit,
-        offset=offset,
-    )
+    from frontwire import query
+
+    fmt = _format(as_json, as_csv, as_tsv)
+    page = _run_query(
+        query.events, _open(db), type_=type_, sub_type=sub_type, place=place, actor=actor, stance=stance,
+        doc=doc, outlet=outlet, since=since, until=until, sort=sort, limit=limit, offset=offset,
+    )  # fmt: skip
     columns = ["date", "type", "actors", "place", "fatalities", "source", "outlet", "doc", "evidence"]
-    _print_rows(rows if as_json else [_event_cells(r) for r in rows], columns, "events", as_json)
+    optional = ("actors", "source", "fatalities", "outlet")
+    _emit(page.items, columns, "events", fmt, wide, cells=lambda r: _event_cells(r, wide), optional=optional)
+
+
+def _cluster_cells(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "date": r["date"] or "-",
+        "type": f"{r['event_type']} / {r['sub_event_type']}",
+        "place": r["place"] or "-",
+        "sources": f"{r['corroboration']}" + (" (claimed only)" if r["claimed_only"] else ""),
+        "reports": str(len(r["events"])),
+        "outlets": ", ".join(r["outlets"]) or "-",
+        "disagree": "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in r["disagreements"].items()) or "-",
+        "id": r["id"],
+    }
 
 
 @app.command("clusters")
 def clusters_command(
     place: Annotated[str | None, typer.Option("--place", help="Place name or its region (admin1).")] = None,
     type_: Annotated[str | None, typer.Option("--type", "-t", help="ACLED event type or sub-type.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="From this day, YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Up to this day, YYYY-MM-DD.")] = None,
+    since: EventSinceOption = None,
+    until: EventUntilOption = None,
+    doc: Annotated[
+        str | None, typer.Option("--doc", help="Clusters with an event from this document.")
+    ] = None,
     min_sources: Annotated[
         int, typer.Option("--min-sources", min=1, help="At least this many independent outlets.")
     ] = 1,
     db: DbOption = None,
     limit: LimitOption = 100,
-    offset: Annotated[int, typer.Option("--offset", help="Skip this many rows first.")] = 0,
+    offset: OffsetOption = 0,
+    sort: SortOption = None,
     as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+    as_tsv: TsvFlag = False,
+    wide: WideFlag = False,
 ) -> None:
     """Events fused across documents: one row per real-world event, with its corroboration.
 
     Corroboration counts independent outlets (wire copies and re-publications count once);
     "claimed only" marks events that only a party to the conflict reports.
     """
-    if type_:
-        type_ = _cluster_kind(type_)
-    since, until = _day(since, "--since"), _day(until, "--until")
-    rows = _open(db).clusters(
-        place=place,
-        type_=type_,
-        since=since,
-        until=until,
-        min_sources=min_sources,
-        limit=limit,
-        offset=offset,
-    )
-    if as_json:
-        _print_rows(rows, [], "clusters", True)
-        return
-    cells = [
-        {
-            "date": r["date"] or "-",
-            "type": f"{r['event_type']} / {r['sub_event_type']}",
-            "place": r["place"] or "-",
-            "sources": f"{r['corroboration']}" + (" (claimed only)" if r["claimed_only"] else ""),
-            "reports": str(len(r["events"])),
-            "outlets": ", ".join(r["outlets"]) or "-",
-            "disagree": "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in r["disagreements"].items())
-            or "-",
-            "id": r["id"],
-        }
-        for r in rows
-    ]
+    from frontwire import query
+
+    fmt = _format(as_json, as_csv, as_tsv)
+    page = _run_query(
+        query.clusters, _open(db), type_=type_, place=place, doc=doc, since=since, until=until,
+        min_sources=min_sources, sort=sort, limit=limit, offset=offset,
+    )  # fmt: skip
     columns = ["date", "type", "place", "sources", "reports", "outlets", "disagree", "id"]
-    _print_rows(cells, columns, "event clusters", False)
+    optional = ("disagree", "reports", "outlets")
+    _emit(page.items, columns, "event clusters", fmt, wide, cells=_cluster_cells, optional=optional)
 
 
-def _cluster_kind(value: str) -> str:
-    """An ACLED event type or sub-type name, case-insensitive; unknown names list the valid ones."""
-    from frontwire.store import taxonomy
-
-    found = taxonomy.event_type(value) or taxonomy.sub_event_type(value)
-    if found is None:
-        valid = sorted([*taxonomy.event_types(), *taxonomy.sub_event_types()])
-        raise typer.BadParameter(f"unknown type {value!r}; valid: {', '.join(valid)}", param_hint="--type")
-    return found
+def _side(ref: dict[str, Any]) -> str:
+    return f"{ref.get('speaker') or '?'} ({ref['stance']}): {ref['content']} [{ref['doc_id'][:SHORT_ID]}]"
 
 
 @app.command("contradictions")
@@ -613,35 +841,101 @@ def contradictions_command(
     doc: Annotated[
         str | None, typer.Option("--doc", help="Only those with a claim in this document.")
     ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="control, casualties, equipment, responsibility or denial.")
+    ] = None,
     db: DbOption = None,
     limit: LimitOption = 100,
-    offset: Annotated[int, typer.Option("--offset", help="Skip this many rows first.")] = 0,
+    offset: OffsetOption = 0,
+    sort: SortOption = None,
     as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+    as_tsv: TsvFlag = False,
+    wide: WideFlag = False,
 ) -> None:
     """Pairs of claims that cannot both be true (control of a place, counts, blame, denial)."""
-    store = _open(db)
-    rows = store.contradictions(place=place, doc_id=_full_doc_id(store, doc), limit=limit, offset=offset)
-    if as_json:
-        _print_rows(rows, [], "contradictions", True)
-        return
-    cells = [
-        {
+    from frontwire import query
+
+    fmt = _format(as_json, as_csv, as_tsv)
+    page = _run_query(
+        query.contradictions,
+        _open(db),
+        place=place,
+        doc=doc,
+        kind=kind,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+
+    def cells(r: dict[str, Any]) -> dict[str, Any]:
+        a, b = _side(r["a"]), _side(r["b"])
+        return {
             "kind": r["kind"],
             "place": r.get("place") or "-",
-            "a": f"{r['a'].get('speaker') or '?'} ({r['a']['stance']}): {r['a']['content'][:80]}",
-            "b": f"{r['b'].get('speaker') or '?'} ({r['b']['stance']}): {r['b']['content'][:80]}",
+            "a": a,
+            "b": b,
             "explanation": r["explanation"],
         }
-        for r in rows
-    ]
-    _print_rows(cells, ["kind", "place", "a", "b", "explanation"], "contradictions", False)
+
+    columns = ["kind", "place", "a", "b", "explanation"]
+    _emit(page.items, columns, "contradictions", fmt, wide, cells=cells, optional=("explanation",))
 
 
 @app.command("skips")
-def skips_command(db: DbOption = None, limit: LimitOption = 100, as_json: JsonFlag = False) -> None:
+def skips_command(
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Only this skip reason, e.g. too_large.")
+    ] = None,
+    db: DbOption = None,
+    limit: LimitOption = 100,
+    offset: OffsetOption = 0,
+    sort: SortOption = None,
+    as_json: JsonFlag = False,
+    as_csv: CsvFlag = False,
+    as_tsv: TsvFlag = False,
+    wide: WideFlag = False,
+) -> None:
     """Inputs that produced no document, with the reason."""
-    rows = _open(db).skips(limit=limit)
-    _print_rows(rows, ["source", "reason", "message", "at"], "skipped inputs", as_json)
+    from frontwire import query
+
+    fmt = _format(as_json, as_csv, as_tsv)
+    page = _run_query(query.skips, _open(db), reason=reason, sort=sort, limit=limit, offset=offset)
+    _emit(page.items, ["source", "reason", "message", "at"], "skipped inputs", fmt, wide, optional=("at",))
+
+
+@app.command("serve")
+def serve_command(
+    db: DbOption = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (localhost by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    token_env: Annotated[
+        str,
+        typer.Option("--token-env", help="Environment variable holding the write token (none: writes off)."),
+    ] = "FRONTWIRE_TOKEN",
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs) and the web page, on 127.0.0.1 by default."""
+    import os
+
+    import uvicorn
+
+    from frontwire.api import create_app
+
+    try:
+        app_ = create_app(load_settings(db=db).db, os.environ.get(token_env) or None)
+    except FrontwireError as exc:
+        raise _fail(exc) from exc
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(
+            f"[yellow]warning[/yellow]: listening on {escape(host)}, not only on this machine: anyone who"
+            " can reach it can read the store"
+        )
+    writes = "on (token from $" + token_env + ")" if os.environ.get(token_env) else f"off (set ${token_env})"
+    shown = f"[{host}]" if ":" in host else host
+    err_console.print(f"frontwire on http://{shown}:{port}/ (API docs /docs); writes {escape(writes)}")
+    uvicorn.run(app_, host=host, port=port, log_level="info")
 
 
 @app.command("stages")

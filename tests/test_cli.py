@@ -199,3 +199,135 @@ def test_cli_events_period_must_be_dates_in_order(tmp_path: Path, args: list[str
 def test_cli_events_unknown_doc_prefix_is_an_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["events", "--db", _events_db(tmp_path), "--doc", "ffff"])
     assert result.exit_code == 2 and "ffff" in result.output
+
+
+# -- query commands: formats, filters, narrow terminals, extract --text -------------------------
+def _two_db(tmp_path: Path) -> str:
+    from tests.api.test_app import make_store
+
+    return make_store(tmp_path / "two.db")
+
+
+def test_cli_query_formats_json_csv_tsv(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    db = _two_db(tmp_path)
+    as_json = runner.invoke(app, ["claims", "--db", db, "--json"])
+    rows = [json.loads(line) for line in as_json.output.splitlines()]
+    assert len(rows) == 2 and {"doc_id", "outlet", "published", "stance"} <= set(rows[0])
+    for flag, delimiter in (("--csv", ","), ("--tsv", "\t")):
+        result = runner.invoke(app, ["claims", "--db", db, flag])
+        assert result.exit_code == 0, result.output
+        table = list(csv.DictReader(io.StringIO(result.output), delimiter=delimiter))
+        assert [r["doc_id"] for r in table] == [r["doc_id"] for r in rows]
+        assert table[0]["outlet"] == rows[0]["outlet"] and table[0]["direct"] == "False"
+    events = runner.invoke(app, ["events", "--db", db, "--csv"])
+    first = next(csv.DictReader(io.StringIO(events.output)))
+    assert json.loads(first["fatalities"]) == {"low": 3, "best": 4, "high": 5}  # nested as JSON
+    both = runner.invoke(app, ["claims", "--db", db, "--json", "--csv"])
+    assert both.exit_code == 2
+
+
+def test_cli_query_filters_limit_offset_sort(tmp_path: Path) -> None:
+    from tests.test_query import DOC_A, DOC_B
+
+    db = _two_db(tmp_path)
+
+    def doc_ids(*args: str) -> list[str]:
+        result = runner.invoke(app, [*args, "--db", db, "--json"])
+        assert result.exit_code == 0, result.output
+        return [
+            json.loads(line).get("doc_id") or json.loads(line)["id"] for line in result.output.splitlines()
+        ]
+
+    assert doc_ids("claims", "--stance", "Hedged", "--outlet", "meduza") == [DOC_B]
+    assert doc_ids("claims", "--doc", DOC_A[:12]) == [DOC_A]
+    assert doc_ids("claims", "--since", "2023-03-01", "--until", "2023-03-10") == [DOC_A]
+    assert doc_ids("claims", "--place", "bakhmut", "--sort", "doc") == [DOC_A, DOC_B]
+    assert doc_ids("documents", "--limit", "1", "--offset", "1") == [DOC_A]
+    assert doc_ids("documents", "--sort", "-date") == [DOC_A, DOC_B]
+    assert doc_ids("times", "--outlet", "Kyiv Independent") == [DOC_A]
+    assert doc_ids("places", "--name", "bakh", "--mentions") == [DOC_B, DOC_A]
+    assert doc_ids("entities", "--name", "prigozhin", "--mentions", "--doc", DOC_B[:6]) == [DOC_B]
+    assert doc_ids("search", "Bakhmut", "--sort", "date") == [DOC_B, DOC_A]
+    assert doc_ids("events", "--stance", "asserted") == [DOC_B]
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "listed"),
+    [
+        (["claims", "--stance", "maybe"], "--stance", "asserted, hedged, denied"),
+        (["entities", "--type", "FOO"], "--type", "ARMED_GROUP"),
+        (["claims", "--doc", "ffff"], "--doc", "ffff"),
+        (["documents", "--sort", "size"], "--sort", "date"),
+        (["times", "--since", "yesterday"], "--since", "YYYY-MM-DD"),
+        (["search", '"unbalanced'], "", "invalid full-text query"),
+        (["search", "Bakhmut OR"], "", "FTS5 syntax"),
+        (["contradictions", "--kind", "lies"], "--kind", "responsibility"),
+    ],
+)
+def test_cli_query_bad_values_are_errors_that_list_valid_ones(
+    tmp_path: Path, args: list[str], option: str, listed: str
+) -> None:
+    result = runner.invoke(app, [*args, "--db", _two_db(tmp_path)])
+    assert result.exit_code == 2, result.output
+    text = _plain(result.output)
+    assert option in text and listed in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["documents"], ["claims"], ["events"], ["places"], ["places", "--mentions"], ["times"], ["entities"],
+     ["entities", "--mentions"], ["search", "Bakhmut"], ["clusters"], ["contradictions"], ["skips"]],
+)  # fmt: skip
+def test_cli_tables_fit_80_columns(tmp_path: Path, command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--db", _two_db(tmp_path)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(len(line) <= 80 for line in lines), "\n".join(lines)
+    body = [line for line in lines if line.startswith("│")]
+    assert all(line.endswith("│") for line in body)
+    # One line per row (long text cut with an ellipsis), never a word per line.
+    rows = runner.invoke(app, [*command, "--db", _two_db(tmp_path / "again"), "--json"]).output.splitlines()
+    assert len(body) == len(rows)
+
+
+def test_cli_claims_table_keeps_provenance_and_wide_shows_all(tmp_path: Path) -> None:
+    from tests.test_query import DOC_A
+
+    db = _two_db(tmp_path)
+    narrow = _plain(runner.invoke(app, ["claims", "--db", db], env={"COLUMNS": "80"}).output)
+    assert DOC_A[:12] in narrow and "2023-03-07" in narrow and "…" in narrow
+    wide = _plain(runner.invoke(app, ["claims", "--db", db, "--wide"], env={"COLUMNS": "80"}).output)
+    assert "soldiers" in wide and "…" not in wide  # the whole content, wrapped in its column
+    assert "Independent" in wide
+
+
+def test_cli_show_accepts_short_ids(tmp_path: Path) -> None:
+    from tests.test_query import DOC_B
+
+    db = _two_db(tmp_path)
+    shown = runner.invoke(app, ["show", DOC_B[:8], "--db", db])
+    assert shown.exit_code == 0 and json.loads(shown.output)["id"] == DOC_B
+    missing = runner.invoke(app, ["show", "ffff", "--db", db])
+    assert missing.exit_code == 2 and "ffff" in missing.output
+
+
+def test_cli_serve_help_names_localhost() -> None:
+    result = runner.invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "127.0.0.1" in result.output and "--token-env" in result.output
+
+
+@pytest.mark.slow
+def test_cli_extract_text_is_plain_and_reads_stdin() -> None:
+    text = (EXAMPLES / "19fortyfive-bakhmut.txt").read_text(encoding="utf-8")
+    from_file = runner.invoke(app, ["extract", str(EXAMPLES / "19fortyfive-bakhmut.txt"), "--text"])
+    assert from_file.exit_code == 0, from_file.output
+    assert "━" not in from_file.output and "─" not in from_file.output  # no rule line
+    paragraphs = [p for p in from_file.output.split("\n") if p.strip()]
+    assert max(len(p) for p in paragraphs) > 200  # unwrapped: a paragraph is one line
+    from_stdin = runner.invoke(app, ["extract", "-", "--text"], input=text)
+    assert from_stdin.exit_code == 0 and from_stdin.output == from_file.output
+    as_json = runner.invoke(app, ["extract", "-", "--json", "--published", "2023-03-07"], input=text)
+    assert json.loads(as_json.output.splitlines()[0])["source"] == "-"

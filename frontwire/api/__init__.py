@@ -87,7 +87,7 @@ def create_app(db: str, token: str | None = None, *, max_body_bytes: int = MAX_B
         if format not in ("md", "html"):
             raise query.InvalidFilter("format", f"unknown format {format!r}; valid: md, html", ["md", "html"])
         first, last = query.period(since, until)
-        out = build(state.pool.reader(), place=place, since=first, until=last, format=format)
+        out = build(state.pool.reader(), place, first, last, fmt=format)
         if isinstance(out, str):
             return (
                 HTMLResponse(out) if format == "html" else PlainTextResponse(out, media_type="text/markdown")

@@ -258,7 +258,9 @@ class SQLiteStore(LinkTables):
         store.path = str(path)
         try:
             uri = Path(path).expanduser().resolve().as_uri() + "?mode=ro"
-            store.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30.0, check_same_thread=False)
+            store.db = sqlite3.connect(
+                uri, uri=True, isolation_level=None, timeout=30.0, check_same_thread=False
+            )
             store.db.execute("PRAGMA query_only = ON")
             store.db.create_function("fw_fold", 1, _fold, deterministic=True)
         except sqlite3.Error as exc:
