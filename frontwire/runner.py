@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import islice
+from typing import Protocol
 
 from frontwire.config import Settings
+from frontwire.extract.metadata import FLAG
 from frontwire.ingest.base import safe_text
 from frontwire.link import LinkSummary
 from frontwire.model import Document, RawItem, sha256_hex
@@ -78,9 +80,9 @@ def batched(items: Iterable[RawItem | Outcome], size: int) -> Iterator[list[RawI
 
 
 def set_hints(item: RawItem, published: str | None, url: str | None) -> RawItem:
-    """Apply --published/--url where the input itself lacks them."""
+    """Apply --published/--url where the input itself lacks them (a page's own date still wins)."""
     if published and not item.published:
-        item = replace(item, published=published, published_source="given")
+        item = replace(item, published=published, published_source=FLAG)
     if url and not item.url:
         item = replace(item, url=url)
     return item
@@ -161,7 +163,20 @@ def after_commit(store: Store, committed: Committed, resources: Resources) -> Li
     return link_batch(store, committed.documents, resources)
 
 
-# -- executors: the same process step, in this process or in a pool -----------------------------
+# -- executors: the same process step in this process, in a process pool or on Dask ----------------
+# An executor maps the process step over batches and yields each batch's (outcomes, timings) in
+# input order; the caller commits and links them. frontwire.scale adds the Dask one.
+
+Batch = list[RawItem | Outcome]
+Processed = tuple[list[Outcome], dict[str, float]]
+
+
+class Executor(Protocol):
+    """Runs ``process`` over batches; results come back in input order, one per batch."""
+
+    def map_batches(self, batches: Iterable[Batch]) -> Iterator[Processed]: ...
+
+
 _WORKER: Resources | None = None
 
 
@@ -170,30 +185,47 @@ def _init_worker(settings: Settings) -> None:
     _WORKER = Resources(settings)
 
 
-def _work(batch: list[RawItem | Outcome]) -> tuple[list[Outcome], dict[str, float]]:
+def _work(batch: Batch) -> Processed:
     assert _WORKER is not None
     return process(batch, _WORKER)
 
 
-def _in_process(
-    batches: Iterable[list[RawItem | Outcome]], resources: Resources
-) -> Iterator[tuple[list[Outcome], dict[str, float]]]:
-    for batch in batches:
-        yield process(batch, resources)
+@dataclass(slots=True)
+class InProcess:
+    """The process step in this process, with these resources."""
 
+    resources: Resources
 
-def _in_pool(
-    batches: Iterable[list[RawItem | Outcome]], settings: Settings
-) -> Iterator[tuple[list[Outcome], dict[str, float]]]:
-    with ProcessPoolExecutor(settings.workers, initializer=_init_worker, initargs=(settings,)) as pool:
-        pending: list[Future[tuple[list[Outcome], dict[str, float]]]] = []
+    def map_batches(self, batches: Iterable[Batch]) -> Iterator[Processed]:
         for batch in batches:
-            pending.append(pool.submit(_work, batch))
-            # Bounded look-ahead keeps memory flat and results come back in input order.
-            while len(pending) > settings.workers * 2:
-                yield pending.pop(0).result()
-        for fut in pending:
-            yield fut.result()
+            yield process(batch, self.resources)
+
+
+@dataclass(slots=True)
+class ProcessPool:
+    """The process step in a pool of ``settings.workers`` processes, each loading its resources once."""
+
+    settings: Settings
+
+    def map_batches(self, batches: Iterable[Batch]) -> Iterator[Processed]:
+        workers = self.settings.workers
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(self.settings,)) as pool:
+            pending: list[Future[Processed]] = []
+            for batch in batches:
+                pending.append(pool.submit(_work, batch))
+                # Bounded look-ahead keeps memory flat and results come back in input order.
+                while len(pending) > workers * 2:
+                    yield pending.pop(0).result()
+            for fut in pending:
+                yield fut.result()
+
+
+def _in_process(batches: Iterable[Batch], resources: Resources) -> Iterator[Processed]:
+    return InProcess(resources).map_batches(batches)
+
+
+def _in_pool(batches: Iterable[Batch], settings: Settings) -> Iterator[Processed]:
+    return ProcessPool(settings).map_batches(batches)
 
 
 def run(
@@ -208,13 +240,16 @@ def run(
     on_progress: Callable[[int, str], None] | None = None,
     reprocess: bool = False,
     link: bool = True,
+    executor: Executor | None = None,
 ) -> RunSummary:
     """Ingest ``inputs``, process every new item, store it and link it; returns the summary.
 
     Items whose exact bytes are already stored are counted as duplicates without reprocessing,
     so an interrupted run, rerun, only does the rest. With ``reprocess`` every item is processed
     again and replaces its stored version (after a fix to a hint such as --published, or a new
-    version of frontwire). ``link`` runs the after-commit step on each batch.
+    version of frontwire). ``link`` runs the after-commit step on each batch. ``executor`` runs the
+    process step (default: in this process, or a pool of ``settings.workers``; frontwire.scale
+    passes its Dask executor); plan, commit and after-commit always run here, in input order.
     """
     summary = RunSummary()
     t0 = time.perf_counter()
@@ -230,8 +265,9 @@ def run(
         on_known=known,
     )  # fmt: skip
     batches = batched(items, BATCH_SIZE)
-    results = _in_process(batches, res) if settings.workers <= 1 else _in_pool(batches, settings)
-    for outcomes, timings in results:
+    if executor is None:
+        executor = InProcess(res) if settings.workers <= 1 else ProcessPool(settings)
+    for outcomes, timings in executor.map_batches(batches):
         for stage, secs in timings.items():
             summary.timings[stage] = summary.timings.get(stage, 0.0) + secs
         done = commit(store, outcomes, reprocess)

@@ -89,4 +89,5 @@ def test_runner_set_hints_only_fills_gaps() -> None:
     kept = runner.set_hints(item, "2023-03-07", "https://e.org/x")
     assert (kept.published, kept.published_source, kept.url) == ("2022-01-01", "feed", "https://e.org/x")
     filled = runner.set_hints(RawItem(source="x", data=b"", kind="text"), "2023-03-07", None)
-    assert (filled.published, filled.published_source) == ("2023-03-07", "given")
+    # Marked as a command-line fallback: the page's own date, when it states one, still wins.
+    assert (filled.published, filled.published_source) == ("2023-03-07", "flag")

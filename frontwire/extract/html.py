@@ -122,6 +122,8 @@ def extract_html(item: RawItem, resources: Resources) -> Article:
     if not published:
         published = date_from_url(item.url or page_url)
         published_source = "url" if published else None
+    if not published:
+        published, published_source = given_date(item, fallback=True)
     return Article(
         id=document_id(canon, text),
         source=item.source,

@@ -44,12 +44,20 @@ def date_from_url(url: str | None) -> str | None:
         return None
 
 
-def given_date(item: RawItem) -> tuple[str | None, str | None]:
+# RawItem.published_source of a date given on the command line (--published): a fallback only.
+FLAG = "flag"
+
+
+def given_date(item: RawItem, *, fallback: bool = False) -> tuple[str | None, str | None]:
     """The publication date the container or the user supplied, as (ISO date, 'given'), if it parses.
 
-    A hint that does not parse is dropped (the page's own date is then tried), never kept as a label
+    A container's date (a JSONL field, a feed item) comes before the page's own; a date given on the
+    command line (``--published``, marked ``flag``) only stands in for pages that state none, so it
+    is returned only with ``fallback``. A hint that does not parse is dropped, never kept as a label
     without a value.
     """
+    if (item.published_source == FLAG) != fallback:
+        return None, None
     value = iso_date(item.published)
     return (value, "given") if value else (None, None)
 

@@ -1010,6 +1010,8 @@ def extract_text(item: RawItem, resources: Resources) -> Article:
         published_source = "text" if published else None
     if not published and (named := plausible_date(date_from_name(item.source))):
         published, published_source = named, "filename"
+    if not published:
+        published, published_source = given_date(item, fallback=True)
     from frontwire.extract.metadata import canonical_url
 
     url = item.url or (

@@ -60,6 +60,17 @@ def test_html_date_from_url_path_and_given_hint(res: Resources) -> None:
     assert (art.published, art.published_source) == ("2023-04-08", "url")
     given = extract_html(item(PAGE, published="2023-04-09", published_source="given"), res)
     assert (given.published, given.published_source) == ("2023-04-09", "given")
+    # A date given on the command line (--published) only fills in for a page that states none:
+    # PAGE's canonical URL states 2023-04-08, which wins; with no canonical link the flag's date is used.
+    flagged = extract_html(item(PAGE, published="2023-04-09", published_source="flag"), res)
+    assert (flagged.published, flagged.published_source) == ("2023-04-08", "url")
+    undated = PAGE.replace(
+        b'<link rel="canonical" href="https://news.example.org/2023/04/08/kramatorsk-station/'
+        b'?utm_source=rss">',
+        b"",
+    )
+    bare = extract_html(item(undated, published="2023-04-09", published_source="flag"), res)
+    assert (bare.published, bare.published_source) == ("2023-04-09", "given")
 
 
 def test_html_empty_binary_and_articleless_pages(res: Resources) -> None:
