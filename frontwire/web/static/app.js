@@ -780,7 +780,7 @@
   async function loadDocuments(token, offset) {
     status(searchQuery ? "Searching…" : "Loading documents…");
     const page = searchQuery
-      ? await getJSON("/search", { q: searchQuery, limit: PAGE, offset })
+      ? await getJSON("/search", Object.assign(paramsFor("documents"), { place: null, q: searchQuery, limit: PAGE, offset }))
       : await getJSON("/documents", Object.assign(paramsFor("documents"), { limit: PAGE, offset }));
     if (token !== loadToken) return;
     const list = $("documents-list");
