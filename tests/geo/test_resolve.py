@@ -142,7 +142,13 @@ def test_resolve_seed_page_end_to_end():
     for name, cc in (("Canada", "CA"), ("France", "FR"), ("Russia", "RU"), ("Ukraine", "UA")):
         assert all(p.country == cc and p.feature == "country" for p in by_text[name])
     assert all(p.place_id == "geonames:5128581" and p.country == "US" for p in by_text["New York"])
-    assert "Ukrainian" not in by_text  # a demonym is not a place to geocode
+    # A demonym names its country, at country precision, under its own extractor (issue 11).
+    assert by_text["Ukrainian"]
+    for p in by_text["Ukrainian"]:
+        assert (p.country, p.feature, p.precision, p.extractor) == ("UA", "country", 3, "geo.demonym/1")
+    # A person's name gives no place record.
+    people = [(m.start, m.end) for m in doc.mentions if m.type == "PERSON"]
+    assert not [p for p in places if any(a <= p.start and p.end <= b for a, b in people)]
 
 
 def test_resolve_county_cue_picks_the_county_in_the_named_state(gaz):
