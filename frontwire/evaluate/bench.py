@@ -185,11 +185,21 @@ def _m_extract(pages: list[bytes]) -> dict[str, Any]:
             "bytes": sum(len(p) for p in pages[w:]), "skipped": skipped}  # fmt: skip
 
 
+def _m_link(payload: dict[str, Any]) -> dict[str, Any]:
+    from frontwire.evaluate import linkbench
+
+    def say(msg: str) -> None:
+        print(f"link bench: {msg}", flush=True)
+
+    return linkbench.run(payload["sizes"], batch=payload["batch"], progress=say)
+
+
 _MEASURES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "spacy_full": _m_spacy_full,
     "pipeline": _m_pipeline,
     "trafilatura": _m_trafilatura,
     "extract": _m_extract,
+    "link": _m_link,
 }
 
 
@@ -318,14 +328,45 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
 
-def run_bench(docs: int, corpus: Path | None, json_out: Path | None, workers: int = 1) -> dict[str, Any]:
-    """Measure, print the table, return (and optionally write) the figures."""
-    if docs < 2:
+def parse_sizes(text: str) -> list[int]:
+    """'1000,10000' -> [1000, 10000]; '' or 'none' -> [] (no link section)."""
+    if text.strip().lower() in ("", "none", "0"):
+        return []
+    try:
+        sizes = sorted({int(part.replace("_", "").strip()) for part in text.split(",") if part.strip()})
+    except ValueError as exc:
+        raise ConfigError(f"--link-sizes {text!r}: give store sizes like 1000,10000,100000") from exc
+    if not sizes or sizes[0] < 1:
+        raise ConfigError(f"--link-sizes {text!r}: sizes must be positive")
+    return sizes
+
+
+def run_bench(
+    docs: int,
+    corpus: Path | None,
+    json_out: Path | None,
+    workers: int = 1,
+    link_sizes: list[int] | None = None,
+    link_batch: int = 1000,
+    link_only: bool = False,
+) -> dict[str, Any]:
+    """Measure, print the table, return (and optionally write) the figures.
+
+    ``link_sizes``: also link a batch of ``link_batch`` synthetic documents against stores of these
+    sizes (frontwire.evaluate.linkbench); ``link_only`` skips the pipeline and extraction figures.
+    """
+    if link_only and not link_sizes:
+        raise ConfigError("--link-only needs --link-sizes")
+    if link_batch < 1:
+        raise ConfigError("--link-batch must be at least 1")
+    if not link_only and docs < 2:
         raise ConfigError("--docs must be at least 2 (one warm-up document plus one timed)")
-    texts, pages, source = load_corpus(docs, corpus)
+    texts, pages, source = ([], [], "synthetic link stores") if link_only else load_corpus(docs, corpus)
     out: dict[str, Any] = {"corpus": source, "cpu_count": os.cpu_count(), "goals": GOALS, "rows": []}
     raw: dict[str, Any] = {}
     with _single_threaded():
+        if link_sizes:
+            raw["link"] = _in_fresh_process("link", {"sizes": list(link_sizes), "batch": link_batch})
         if texts:
             raw["spacy_full"] = _in_fresh_process("spacy_full", [t["text"] for t in texts])
             raw["pipeline"] = _in_fresh_process("pipeline", texts)
@@ -435,6 +476,144 @@ def _rows(raw: dict[str, Any]) -> list[dict[str, Any]]:
         mb = _rate(ex["bytes"] / 1e6, ex["seconds"])
         add("extraction MB/s (HTML)", mb, base, _rate(tr["bytes"] / 1e6, tr["seconds"]))
         add("peak RSS MB (extraction process)", ex["peak_rss_mb"], "trafilatura process", tr["peak_rss_mb"])
+    if raw.get("link"):
+        rows.extend(link_rows(raw["link"]))
+    return rows
+
+
+LINK_STEPS = (
+    ("seconds", "total"),
+    ("duplicates_s", "duplicates"),
+    ("fusion_s", "fusion"),
+    ("contradictions_s", "contradictions"),
+)
+
+
+def link_rows(link: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the link-scaling section: each store size beside the smallest (same batch), the
+    growth exponent, the commit of the same batch, the rerun check and the full scans found."""
+    from frontwire.evaluate.linkbench import growth_exponent
+
+    rows: list[dict[str, Any]] = []
+
+    def add(
+        what: str,
+        value: float | None,
+        base_name: str,
+        base: float | None,
+        note: str = "",
+        goal: str = "",
+        ok: bool | None = None,
+    ) -> None:
+        rows.append(
+            {
+                "figure": what,
+                "value": value,
+                "baseline": base_name,
+                "baseline_value": base,
+                "ratio": _ratio(value, base),
+                "goal": None,
+                "goal_text": goal,
+                "meets_goal": ok,
+                "note": note,
+            }
+        )
+
+    sizes = [int(n) for n in link["sizes"]]
+    batch, base = link["batch"], sizes[0]
+    runs = link["runs"]
+    for n in sizes:
+        b, c = runs[str(n)]["build"], runs[str(n)]["counts"]
+        add(
+            f"link: build store of {n:,} docs s",
+            b["seconds"],
+            "",
+            None,
+            f"{n / b['seconds']:,.0f} docs/s (generate {b['generate_s']:.0f}, commit {b['commit_s']:.0f}, "
+            f"link {b['link_s']:.0f} s); {c['events']:,} events, {c['clusters']:,} clusters, "
+            f"{c['duplicates']:,} duplicates, {c['claim_facts']:,} claims, {c['mb']:,.0f} MB",
+        )
+    for mode in link["modes"]:
+        first = runs[str(base)]["modes"][mode]
+        for n in sizes:
+            m = runs[str(n)]["modes"][mode]
+            for key, step in LINK_STEPS:
+                note = ""
+                if key == "seconds":
+                    s = m["summary"]
+                    note = (
+                        f"{m['docs']} docs, {m['events']} events; {s['duplicates']} duplicates, "
+                        f"{s['clusters_changed']} clusters changed, {s['contradictions']} contradictions"
+                    )
+                elif key == "fusion_s":
+                    parts = m["parts_s"]
+                    note = (
+                        f"assign {parts.get('fusion_assign', 0):.1f} s over "
+                        f"{m['returned'].get('cluster_lookup', 0):,} candidate clusters; "
+                        f"lookup {parts.get('cluster_lookup', 0):.1f} s, "
+                        f"write {parts.get('clusters_write', 0):.1f} s"
+                    )
+                elif key == "contradictions_s":
+                    note = f"{m['returned'].get('claim_lookup', 0):,} stored candidate claims"
+                add(
+                    f"link {batch} docs vs {n:,} stored ({mode}): {step} s",
+                    m[key],
+                    f"same batch vs {base:,} stored",
+                    first[key],
+                    note,
+                )
+            add(
+                f"link ms/doc vs {n:,} stored ({mode})",
+                1000 * m["seconds"] / max(1, m["docs"]),
+                "commit of the same batch ms/doc",
+                1000 * m["commit_s"] / max(1, m["docs"]),
+                "commit: add_documents, 16 per transaction, as the runner",
+            )
+            rerun = m.get("rerun")
+            if rerun:
+                add(
+                    f"link rerun vs {n:,} ({mode}) changes nothing",
+                    rerun["seconds"],
+                    "first link s",
+                    m["seconds"],
+                    "unchanged" if rerun["unchanged"] else "CHANGED the link tables",
+                    "unchanged",
+                    rerun["unchanged"],
+                )
+        if len(sizes) > 1:
+            secs = [runs[str(n)]["modes"][mode]["seconds"] for n in sizes]
+            exp = growth_exponent(sizes, secs)
+            add(
+                f"link growth exponent ({mode}, {sizes[0]:,} -> {sizes[-1]:,})",
+                exp,
+                "per-batch time linear in the store",
+                1.0,
+                f"log(t{sizes[-1]:,} / t{sizes[0]:,}) / log({sizes[-1] / sizes[0]:,.0f}); < 1: linking a "
+                "store batch by batch is sub-quadratic",
+                "< 1",
+                None if exp is None else exp < 1,
+            )
+    for n in sizes:
+        r = runs[str(n)].get("cluster_range")
+        if r:
+            add(
+                f"clusters_match entries walked per event vs {n:,}",
+                r["index_entries_walked"],
+                "clusters in the box (returned)",
+                r["rows_returned"],
+                f"{r['rows_read']:,.0f} table rows read of {r['clusters']:,} clusters (spread batch)",
+            )
+    for p in [*link.get("plans", []), *link.get("hidden_plans", [])]:
+        if p["full_scans"]:
+            add(
+                f"full scan: {p['query'][:70]}",
+                p.get("runs"),
+                "",
+                None,
+                "; ".join(p["plan"]) + (f" ({p['why']})" if p.get("why") else ""),
+                "no scan",
+                False,
+            )
     return rows
 
 
@@ -453,6 +632,15 @@ def _print(out: dict[str, Any]) -> None:
 
     for r in out["rows"]:
         goal = "" if r["goal"] is None else f">= {r['goal']:.1f}x " + ("ok" if r["meets_goal"] else "MISSED")
-        table.add_row(r["figure"], num(r["value"]), r["baseline"], num(r["baseline_value"]),
-                      "-" if r["ratio"] is None else f"{r['ratio']:.2f}x", goal, r["note"])  # fmt: skip
+        if r.get("goal_text"):
+            goal = f"{r['goal_text']} " + ("ok" if r["meets_goal"] else "MISSED")
+        table.add_row(
+            r["figure"],
+            num(r["value"]),
+            r["baseline"],
+            num(r["baseline_value"]),
+            "-" if r["ratio"] is None else f"{r['ratio']:.2f}x",
+            goal,
+            r["note"],
+        )
     Console().print(table)

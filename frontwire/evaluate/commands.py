@@ -59,11 +59,23 @@ def bench_command(
     workers: Annotated[
         int, typer.Option("--workers", help="Also time a process pool of N workers (N > 1).")
     ] = 2,
+    link_sizes: Annotated[
+        str,
+        typer.Option(
+            "--link-sizes",
+            help="Link a batch of new documents against synthetic stores of these sizes "
+            "(e.g. 1000,10000,100000; 'none' to skip).",
+        ),
+    ] = "1000,3000",
+    link_batch: Annotated[int, typer.Option("--link-batch", help="Documents in the linked batch.")] = 1000,
+    link_only: Annotated[
+        bool, typer.Option("--link-only", help="Only the link-scaling figures (no corpus needed).")
+    ] = False,
 ) -> None:
     """Throughput and peak memory per stage, each with its ratio against a baseline timed in the same run."""
-    from frontwire.evaluate import run_bench
+    from frontwire.evaluate.bench import parse_sizes, run_bench
 
     try:
-        run_bench(docs, corpus, json_out, workers)
+        run_bench(docs, corpus, json_out, workers, parse_sizes(link_sizes), link_batch, link_only)
     except FrontwireError as exc:
         raise _fail(exc) from exc
