@@ -25,10 +25,11 @@ _GAP_BEFORE = re.compile(r"[\s,:]{0,4}")
 _GAP_AFTER = re.compile(r"[\s,.]{0,4}")
 # A split quote goes on after a comma ('he said, "B"') or a full stop on the same line ('he said. "B"').
 _CONTINUE_GAP = re.compile(r"[ \t]*[,;.]?[ \t]*")
-# '"..." ― Name' at the end of a line: a dash attribution (reader comments, epigraphs).
+# '"..." ― Name' at the end of a line: a dash attribution (reader comments, epigraphs); a hyphen
+# between spaces stands for the dash in plain-text copy ('"..." - Name').
 # Spaces include no-break ones (web copy); a full stop may close the name ("― Jane Doe.").
 _DASH_NAME = re.compile(
-    r"[^\S\n]*(?P<dash>[―—–])[^\S\n]*(?P<who>[A-Z][^\n“”\"]{1,60}?)[^\S\n]*\.?[^\S\n]*$", re.M
+    r"[^\S\n]*(?P<dash>[―—–]|(?<=\s)-(?=\s))[^\S\n]*(?P<who>[A-Z][^\n“”\"]{1,60}?)[^\S\n]*\.?[^\S\n]*$", re.M
 )
 # A bare capitalised name the NER missed ("― Jacklyn Ashley"): two to MAX_NAME_WORDS capitalised words.
 _NAME_WORDS = re.compile(r"[A-Z][\w'’.\-]*(?:[^\S\n]+[A-Z][\w'’.\-]*)+")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,9 @@ class VerbCue:
     preps: tuple[str, ...] = ()  # prepositions whose object is the content ("called for X")
     needs_source: bool = False  # a cue only with an explicit source (a belief needs a holder)
     in_quote: bool = True  # a cue inside a direct quotation too ("I think" in a quote is not)
+    # prepositions whose phrase extends an object content ("described X as Y", "blamed X for Y")
+    complement_preps: tuple[str, ...] = ()
+    learned: bool = False  # added from claim_cues_learned.json (frontwire.claims.train), not listed by hand
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
                 preps=tuple(str(p).lower() for p in spec.get("preps", ())),
                 needs_source=bool(spec.get("needs_source", False)),
                 in_quote=bool(spec.get("in_quote", True)),
+                complement_preps=tuple(str(p).lower() for p in spec.get("complement_preps", ())),
             )
             for lemma, spec in data["verbs"].items()
         }
@@ -130,8 +134,52 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         raise ResourceError(f"{CUE_FILE} is malformed: {type(exc).__name__}: {exc}") from exc
 
 
-def load_lexicon(path: Path | None = None) -> Lexicon:
-    """Read and validate the cue lexicon (the bundled file unless ``path`` is given)."""
+LEARNED_FILE = "claim_cues_learned.json"
+
+
+def learned_verbs(data: dict[str, Any], known: set[str]) -> dict[str, VerbCue]:
+    """Cue verbs learned from PolNeAR train (``frontwire.claims.train``) that the hand lexicon lacks.
+
+    A lemma is kept when it headed at least ``min_cue`` gold cues and at least ``min_precision`` of
+    its verb occurrences were cues. It is an asserted speech act whose content sits in the slots the
+    training data put it in; a lemma that mostly had a source needs one.
+    """
+    th = data.get("thresholds", {})
+    min_cue, min_precision = int(th.get("min_cue", 1 << 30)), float(th.get("min_precision", 1.0))
+    out: dict[str, VerbCue] = {}
+    for lemma, st in data.get("verbs", {}).items():
+        n, total = int(st["cue"]), max(int(st["verb"]), 1)
+        if lemma in known or n < min_cue or n / total < min_precision:
+            continue
+        slots: dict[str, int] = st.get("slots", {})
+        preps = tuple(sorted({k[5:] for k, v in slots.items() if k.startswith("prep:") and v >= 2}))
+        least = max(2, 0.2 * n)
+        out[lemma] = VerbCue(
+            lemma=lemma, stance="asserted", kind="speech_act", preps=preps,
+            object=slots.get("dobj", 0) >= least, xcomp=slots.get("xcomp", 0) >= least,
+            needs_source=int(st.get("sourced", 0)) >= 0.8 * n, learned=True,
+        )  # fmt: skip
+    return out
+
+
+def _read_learned() -> dict[str, Any]:
+    source = importlib_resources.files("frontwire") / "data" / LEARNED_FILE
+    if not source.is_file():
+        return {}
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ResourceError(f"learned cues {source} are not valid JSON: {exc}") from exc
+    return data if isinstance(data, dict) else {}
+
+
+def load_lexicon(path: Path | None = None, learned: bool = True) -> Lexicon:
+    """Read and validate the cue lexicon (the bundled file unless ``path`` is given), with the cue
+    verbs learned from PolNeAR train added (bundled lexicon only, unless ``learned`` is False)."""
+    if path is None and learned:
+        lex = load_lexicon(None, learned=False)
+        extra = learned_verbs(_read_learned(), set(lex.verbs))
+        return replace(lex, verbs={**lex.verbs, **extra}) if extra else lex
     source = path if path is not None else importlib_resources.files("frontwire") / "data" / CUE_FILE
     try:
         data = json.loads(source.read_text(encoding="utf-8"))

@@ -153,6 +153,10 @@ def _content_token(cue: Any, entry: Any) -> tuple[Any | None, Any | None]:
         objs = [c for c in cue.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
         if objs:
             return objs[0], None
+        # "called him a liar", "described it as a crime": a pronoun object with its complement
+        pron = [c for c in cue.children if c.dep_ == "dobj"]
+        if pron and _complements(cue, pron[0], entry):
+            return pron[0], None
     for c in cue.children:
         if c.dep_ in ("prep", "prt") and c.lower_ in entry.preps and c.i > cue.i:
             objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp") and g.pos_ != "PRON"]
@@ -177,7 +181,22 @@ def _content_token(cue: Any, entry: Any) -> tuple[Any | None, Any | None]:
     return None, None
 
 
-def _content_span(cue: Any, head: Any, cut: Any | None, off: int, text: str) -> tuple[int, int] | None:
+def _complements(cue: Any, obj: Any, entry: Any) -> list[Any]:
+    """Complements of a cue's object that belong to the content: "a Y" of "called X a Y" and the
+    lexicon's complement prepositions ("described X as Y", "blamed X for Y", "likened X to Y")."""
+    plain = cue.lemma_.lower() in _COMPLEMENT_CUES
+    return [
+        c
+        for c in cue.children
+        if c.i > obj.i
+        and c.dep_ in COMPLEMENT_DEPS
+        and ((c.dep_ != "prep" and plain) or (c.dep_ == "prep" and c.lower_ in entry.complement_preps))
+    ]
+
+
+def _content_span(
+    cue: Any, head: Any, cut: Any | None, off: int, text: str, entry: Any | None = None
+) -> tuple[int, int] | None:
     """Character span of the content headed by ``head``, robust to split clauses.
 
     An indirect content runs to the end of its clause: right-hand dependents of the cue that the parser
@@ -188,10 +207,10 @@ def _content_span(cue: Any, head: Any, cut: Any | None, off: int, text: str) -> 
     if span is None or cut is not None or head.head.i != cue.i or head.i < cue.i:
         return span
     last = head.right_edge.i
-    if head.dep_ == "dobj":
-        # "called Clinton a champion": the object and its complement form one content
-        comps = [c for c in cue.children if c.i > head.i and c.dep_ in COMPLEMENT_DEPS and c.dep_ != "prep"]
-        if comps and cue.lemma_.lower() in _COMPLEMENT_CUES:
+    if head.dep_ == "dobj" and entry is not None:
+        # "called Clinton a champion", "likened the attack to terror": the object and its complement
+        comps = _complements(cue, head, entry)
+        if comps:
             last = max(last, comps[0].right_edge.i)
     elif head.dep_ == "ccomp":
         for c in cue.children:
@@ -256,9 +275,39 @@ def _unrealised(tok: Any) -> bool:
     return any(c.dep_ == "aux" and (c.tag_ in ("TO", "MD")) for c in tok.children)
 
 
+def _outer_cue(tok: Any, cue_ids: set[int]) -> Any | None:
+    """The cue whose content clause ``tok`` is conjoined to ("said X but warned Y": 'warned' hangs on X).
+
+    Two speech acts in one sentence: the second is a cue of its own, with the first one's speaker.
+    """
+    if tok.dep_ != "conj" or tok.head.dep_ != "ccomp" or tok.i not in cue_ids:
+        return None
+    outer = tok.head.head
+    if outer.i not in cue_ids or outer.i > tok.i or any(c.dep_ in _ALL_SUBJECTS for c in tok.children):
+        return None
+    return outer
+
+
+_ALL_SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
+
+
+def _cut_before(sent: Any, first: Any, content: tuple[int, int], off: int, text: str) -> tuple[int, int]:
+    """``content`` ended before the token ``first`` and the conjunction or comma in front of it."""
+    j = first.i - 1
+    while j > 0 and (sent[j].dep_ == "cc" or sent[j].is_punct):
+        j -= 1
+    end = off + sent[j].idx + len(sent[j].text)
+    if end <= content[0]:
+        return content
+    start, end = trim(text, content[0], min(end, content[1]))
+    return (start, end) if end > start else content
+
+
 def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
     """Claims whose cue is a lexicon verb of the parsed sentence ``sent`` (offsets + ``off``)."""
     out: list[RawClaim] = []
+    cue_ids = {t.i for t in sent if t.pos_ in CLAUSE_POS and t.lemma_.lower() in lex.verbs}
+    inner = {t.i: o.i for t in sent if (o := _outer_cue(t, cue_ids)) is not None}
     for tok in sent:
         entry = lex.verbs.get(tok.lemma_.lower())
         if entry is None or tok.pos_ not in CLAUSE_POS:
@@ -271,8 +320,11 @@ def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
         if _unrealised(tok) and carrier is None:
             continue
         head, cut = _content_token(tok, entry)
-        content = _content_span(tok, head, cut, off, text) if head is not None else None
-        subj = _clause_subject(tok)
+        content = _content_span(tok, head, cut, off, text, entry) if head is not None else None
+        for i, o in inner.items():
+            if o == tok.i and content is not None:
+                content = _cut_before(sent, sent[i].left_edge, content, off, text)
+        subj = _clause_subject(tok if tok.i not in inner else sent[inner[tok.i]])
         source = _source_span(subj, off, text) if subj is not None else None
         if entry.needs_source and source is None:
             continue

@@ -13,6 +13,7 @@ ORG_TYPES = frozenset({"ORG", "ARMED_GROUP", "NORP", "GPE", "UNIT"})
 MAX_LOOKBACK = 3000
 # Role words just before a name ("Donetsk Governor Pavlo Kyrylenko") are searched this far back.
 ROLE_WINDOW = 60
+_POSSESSIVE = ("'s", "’s", "s'", "s’")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,14 @@ class SpeakerResolver:
         written = self.text[start:end]
         low = written.casefold()
         inside = self._inside(start, end)
+        # A possessor is no speaker ("Putin's senior adviser Yuri Ushakov", "the agency's spokesman"):
+        # drop mentions followed by 's when the span goes on past them.
+        owned = [m for m in inside if m.end < end and self.text[m.end : m.end + 2] in _POSSESSIVE]
+        if owned:
+            inside = [m for m in inside if m not in owned]
+            if not inside:
+                found = self._description(head, start) if head else None
+                return found if found is not None else Speaker(written, None)
         if inside:
             # Prefer the mention holding the head word, then a person, then the first.
             best = next((m for m in inside if head and head in m.text.casefold().split()), None)
