@@ -86,8 +86,10 @@ def _triggers(sent: Any, rules: EventRules, places: list[tuple[int, int]]) -> li
         fam = _family_of(tok, rules)
         if fam is None:
             continue
-        if fam.needs_object and not any(
-            t.lemma_.lower() in fam.needs_object for t in tok.subtree if t is not tok
+        if (
+            fam.needs_object
+            and tok.lemma_.lower() not in fam.needs_object  # "military aid", "a package" name it
+            and not any(t.lemma_.lower() in fam.needs_object for t in tok.subtree if t is not tok)
         ):
             continue  # "send" a message, "provide" details: not aid
         if tok.tag_ in ("VBN", "JJ") and tok.dep_ in ("amod", "acl", "compound"):
@@ -145,7 +147,7 @@ def _choose(triggers: list[tuple[Any, Family]], prediction: Any, rules: EventRul
     best = next((label for label, _ in prediction.ranked if label in fam.sub_types), fam.default)
     none_p = ranked.get("none", 0.0)
     if none_p >= rules.thresholds["none_veto"]:
-        if fam.name not in rules.overrule_families:
+        if fam.name not in rules.overrule_families or tok.lemma_.lower() in rules.weak_lemmas:
             return None
         return Choice(tok, fam, best, rules.thresholds["overruled_confidence"], overruled=True)
     return Choice(tok, fam, best, rules.thresholds["fallback_confidence"])
@@ -586,10 +588,10 @@ def code_sentence(document: Document, sentence: Sentence, prediction: Any, rules
     while tok.head is not tok and tok.dep_ not in STATEMENT_DEPS:
         tok = tok.head
         avoid += [_phrase(k, sentence) for k in tok.children if k.dep_ in ("nsubj", "dobj", "nsubjpass")]
-    if chosen.overruled and actor1 not in rules.parties:
+    if chosen.overruled and not _state_or_group(actor1, rules):
         return None
     place, precision = _place(document, sentence, trigger, avoid, rules)
-    if chosen.overruled and place is None:
+    if chosen.overruled and place is None and family.name not in rules.overrule_without_place:
         return None
     if family.plover == "AID" and recipient is not None:
         # Aid happens where it is delivered: the recipient's place, when it is one.
@@ -648,6 +650,14 @@ def code_sentence(document: Document, sentence: Sentence, prediction: Any, rules
         extractor=EXTRACTOR,
         confidence=round(min(0.95, confidence), 2),
     )
+
+
+def _state_or_group(actor: str | None, rules: EventRules) -> bool:
+    """A state's forces or government, or a known armed group: an agent that can overrule "no event"."""
+    return actor is not None and (actor in rules.parties or actor.startswith(STATE_PREFIXES))
+
+
+STATE_PREFIXES = ("Government of ", "Military Forces of ", "Police Forces")
 
 
 def _is_place_only(tok: Any, sentence: Sentence, document: Document, rules: EventRules) -> bool:

@@ -61,6 +61,8 @@ class EventRules:
     number_words: dict[str, int]
     light_verbs: frozenset[str]
     overrule_families: frozenset[str]
+    weak_lemmas: frozenset[str]  # never overrule 'no event'
+    overrule_without_place: frozenset[str]  # families whose overruled events need no place
     parties: frozenset[str]  # actor names of states and armed groups
     weapon_patterns: tuple[re.Pattern[str], ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
@@ -132,6 +134,8 @@ def load_rules() -> EventRules:
         number_words={k: int(v) for k, v in raw["number_words"].items()},
         light_verbs=frozenset(raw["light_verbs"]),
         overrule_families=frozenset(raw["overrule_families"]),
+        weak_lemmas=frozenset(raw["weak_lemmas"]),
+        overrule_without_place=frozenset(raw["overrule_without_place"]),
         parties=frozenset(
             [n for c in countries.values() for n in (c.military, c.government)] + list(raw["groups"].values())
         ),

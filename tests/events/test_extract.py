@@ -251,3 +251,14 @@ def test_events_repeats_in_one_document_are_one_event(resources: Any) -> None:
     counted = [e for e in extract(doc, resources) if e.modality is None]
     places = sorted(e.place for e in counted if e.place)
     assert places.count("Odesa") <= 1 and "Kharkiv" in places
+
+
+def test_events_aid_announcement_and_metaphorical_targets(resources: Any) -> None:
+    # An aid noun is its own object; a state announcing it is the agent, placed at the recipient.
+    doc = _doc("Australia announced a further $100m in military aid for Ukraine.", resources)
+    [aid] = [e for e in extract(doc, resources) if e.modality is None]
+    assert aid.sub_event_type == "Other" and aid.plover_type == "AID"
+    assert aid.actor1 == "Government of Australia" and aid.place == "Ukraine"
+    # "targets the media" is no strike: a weak trigger word never overrules a "no event" verdict.
+    doc = _doc("The Kremlin also targets independent media in Moscow.", resources)
+    assert [e for e in extract(doc, resources) if e.modality is None] == []
