@@ -60,6 +60,8 @@ MAX_SCAN_TOKENS = 4
 _WORD = re.compile(r"[\w'’.\-]+")
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_ABBREVIATION = re.compile(r"^(?:[A-Z]\.?){2,4}$")
+_NON_ALNUM = re.compile(r"[^a-z0-9]")
 _DEMONYM_PREFIX = re.compile(r"^(?:pro|anti|non|ethnic)[-\s]+", re.IGNORECASE)
 
 
@@ -99,6 +101,7 @@ class _Lexicon:
     locative: frozenset[str]
     stop_names: frozenset[str]
     non_place: frozenset[str]
+    particles: tuple[tuple[str, ...], ...]
     demonyms: dict[str, tuple[str, str]]
     weights: dict[str, float]
     accept: dict[str, float]
@@ -123,6 +126,7 @@ def lexicon() -> _Lexicon:
         locative=frozenset(w.lower() for w in r["locative_words"]),
         stop_names=frozenset(fold(w) for w in r["stop_names"]),
         non_place=frozenset(fold(w) for w in r.get("non_place_names", [])),
+        particles=phrases("surname_particles"),
         demonyms=_demonyms(r),
         weights={k: float(v) for k, v in r["weights"].items()},
         accept={k: float(v) for k, v in r["accept"].items() if not k.startswith("_")},
@@ -238,6 +242,12 @@ def _candidate_spans(document: Document, gaz: Gazetteer, lex: _Lexicon) -> tuple
     scan: list[_Span] = []
     if doc is None:
         return ner, scan
+    inside = bytearray(len(text) + 1)  # within an organisation's or other non-place name
+    for a, b in named:
+        if fold(text[a:b]) in lex.non_place:
+            blocked[a:b] = b"\x01" * (b - a)  # 'White House': not 'White' either
+        else:
+            inside[a:b] = b"\x01" * (b - a)
     for ent in doc.ents:
         if ent.label_ in BLOCKING_TYPES:
             blocked[ent.start_char : ent.end_char] = b"\x01" * (ent.end_char - ent.start_char)
@@ -255,7 +265,14 @@ def _candidate_spans(document: Document, gaz: Gazetteer, lex: _Lexicon) -> tuple
                     continue
                 if (s, e) in named:  # the whole of an organisation's name ('White House') is no town
                     continue
-                if gaz.lookup(surface) or gaz.lookup(strip_region_words(surface)):
+                hits = gaz.lookup(surface) or gaz.lookup(strip_region_words(surface))
+                if (
+                    hits
+                    and inside[s]
+                    and not any(i >= gaz.n_cities or _plain(gaz.names[i]) == _plain(surface) for i in hits)
+                ):
+                    continue  # a place inside a name must be spelt as the place is ('Nenagh MDC')
+                if hits:
                     scan.append(_Span(s, e, surface, "scan"))
                     i += n
                     break
@@ -296,9 +313,17 @@ def _surnames(document: Document) -> frozenset[str]:
     return frozenset(out)
 
 
-def _named_for_person(gaz: Gazetteer, span: _Span, surnames: frozenset[str]) -> bool:
-    """A one-word name that is a person's surname in this document, and no country, region or capital."""
-    if len(span.query.split()) != 1 or fold(span.query) not in surnames:
+def _named_for_person(
+    gaz: Gazetteer, span: _Span, surnames: frozenset[str], text: str = "", lex: _Lexicon | None = None
+) -> bool:
+    """A one-word name that is a person's surname in this document ('Leyen' after 'Ursula von der
+    Leyen', or right after 'von der'), and no country, region or capital."""
+    if len(span.query.split()) != 1:
+        return False
+    after_particle = (
+        lex is not None and bool(text) and _ends_with(_words_before(text, span.start, 2), lex.particles)
+    )
+    if fold(span.query) not in surnames and not after_particle:
         return False
     return not any(
         gaz.feature_of(i) in ("country", "admin1", "continent") or gaz.flags[i] & FLAG_CAPITAL
@@ -425,6 +450,10 @@ def _candidates(gaz: Gazetteer, span: _Span) -> tuple[int, ...]:
         stem = strip_region_words(span.query)
         if stem and stem != fold(span.query):
             hits = gaz.lookup(stem)
+    if _ABBREVIATION.match(span.query):
+        # 'US', 'UK', 'DPR': an abbreviation names what it is curated for (a country, a state), not
+        # a GeoNames village spelt with the same letters (Us, France).
+        hits = tuple(i for i in hits if i >= gaz.n_cities or gaz.names[i].isupper())
     return hits
 
 
@@ -554,6 +583,40 @@ def _accept_scan(
     return any(_km(lat, lon, x, y) <= a["context_distance_km"] for x, y, k in anchors if k != key)
 
 
+def _plain(text: str) -> str:
+    return _NON_ALNUM.sub("", fold(text))
+
+
+def _plain_match_ok(
+    gaz: Gazetteer,
+    span: _Span,
+    ctx: Counter[str],
+    own: dict[_Group, tuple[str, str, int]],
+    anchors: list[tuple[float, float, str]],
+    lex: _Lexicon,
+) -> bool:
+    """False for a weak match (not the record's own name) of a small GeoNames place without support.
+
+    Support: a container or settlement cue, another place of the same country in the text, or a
+    point within ``context_distance_km``. Curated records (regions, countries, supplements, features)
+    and places of ``min_population`` or more keep their alternate names.
+    """
+    i = span.choice
+    if i is None or i >= gaz.n_cities or gaz.flags[i] & FLAG_SUPPLEMENT:
+        return True
+    if gaz.pop[i] >= lex.accept["min_population"] or _plain(span.query) == _plain(gaz.names[i]):
+        return True
+    if span.container or span.cue == "settlement":
+        return True
+    own_cc, _, n_own = own.get(span.group, ("", "", 0))
+    cc = gaz.cc[i]
+    if cc and ctx.get(cc, 0) - (n_own if own_cc == cc else 0) > 0:
+        return True
+    key = loose_key(span.query)
+    lat, lon = gaz.lat[i], gaz.lon[i]
+    return any(_km(lat, lon, x, y) <= lex.accept["context_distance_km"] for x, y, k in anchors if k != key)
+
+
 def _confidence(span: _Span) -> float:
     if span.choice is None:
         return 0.2
@@ -608,8 +671,15 @@ def extract(document: Document, gaz: Gazetteer) -> list[PlaceMention]:
     demonyms = _demonym_spans(document, gaz, lex, ner)
     taken = {(d.start, d.end) for d in demonyms}
     surnames = _surnames(document)
-    ner = [s for s in ner if (s.start, s.end) not in taken and not _named_for_person(gaz, s, surnames)]
-    scan = [s for s in scan if not _named_for_person(gaz, s, surnames)]
+    surnames |= {  # 'von der Leyen' once makes 'Leyen' a surname all through the text
+        fold(s.query)
+        for s in (*ner, *scan)
+        if len(s.query.split()) == 1 and _ends_with(_words_before(text, s.start, 2), lex.particles)
+    }
+    ner = [
+        s for s in ner if (s.start, s.end) not in taken and not _named_for_person(gaz, s, surnames, text, lex)
+    ]
+    scan = [s for s in scan if not _named_for_person(gaz, s, surnames, text, lex)]
     for span in (*ner, *scan):
         _annotate_cues(span, text, gaz, lex)
     for span in ner:
@@ -631,6 +701,13 @@ def extract(document: Document, gaz: Gazetteer) -> list[PlaceMention]:
         for span in everything:
             span.candidates = ()
         _resolve(gaz, everything, *ctx, lex, chosen=_chosen(everything))
+    # A name that matched only through a GeoNames alternate or the loose key ('Human' -> Uman,
+    # 'Marshal' -> Marshall) and names no large place needs support from the rest of the text.
+    ctx = _context(gaz, ner + accepted)
+    for span in ner:
+        if not _plain_match_ok(gaz, span, ctx[0], ctx[4], ctx[3], lex):
+            span.choice = None
+    accepted = [s for s in accepted if _plain_match_ok(gaz, s, ctx[0], ctx[4], ctx[3], lex)]
     # An unresolved single word like "Ukrainian" is a demonym spaCy typed GPE: not a place (we skip
     # demonyms rather than geocode them to the country: they rarely name where something happened).
     ner = [s for s in ner if s.choice is not None or not _looks_demonym(s.query)]

@@ -71,3 +71,14 @@ def test_demonyms_name_their_country_at_country_precision(gaz):
 def test_a_group_name_that_is_no_demonym_is_not_placed(gaz):
     doc = _doc("Western and Sunni leaders met.", [("Western", "NORP"), ("Sunni", "NORP")])
     assert extract(doc, gaz) == []
+
+
+def test_abbreviation_names_the_country_not_a_village(gaz):
+    text = "The US warned Moscow; France and Paris agreed. The US sent aid."
+    doc = _doc(text, [("US", "GPE"), ("Moscow", "GPE"), ("France", "GPE"), ("Paris", "GPE")])
+    assert {p.country for p in extract(doc, gaz) if p.text == "US"} == {"US"}
+
+
+def test_a_name_after_a_surname_particle_is_a_person(gaz):
+    doc = _doc("Ursula von der Leyen said Leyen would visit Kyiv.", [("Leyen", "GPE"), ("Kyiv", "GPE")])
+    assert [p.text for p in extract(doc, gaz)] == ["Kyiv"]
