@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from frontwire.events.rules import EventRules, Family
+from frontwire.geo.resolve import DEMONYM_EXTRACTOR
 from frontwire.model import Claim, Document, Event, Mention, PlaceMention, TimeExpression, sha256_hex
 
 EXTRACTOR = "events.rules/1"
@@ -380,7 +381,7 @@ def _place(
         if sentence.start <= p.start < sentence.end and p.lat is not None
         and not any(a <= p.start < b for a, b in avoid)
         and not any(a <= p.start and p.end <= b for a, b in names)
-        and (p.feature != "country" or not _is_adjectival(p, document))
+        and p.extractor != DEMONYM_EXTRACTOR  # "Russian troops" names an actor, not where it happened
     ]  # fmt: skip
     # The trigger's own clause first ("shelled Kyiv, while in Melitopol ..."), then the sentence.
     nodes = list(_clause_head(trigger).subtree)
@@ -426,10 +427,6 @@ def _anaphora(document: Document, sentence: Sentence, rules: EventRules) -> Plac
         if before:
             return before[-1]
     return None
-
-
-def _is_adjectival(p: PlaceMention, document: Document) -> bool:
-    return p.text.endswith(("ian", "ese", "ish", "ch")) and p.text[:1].isupper()
 
 
 def _date(document: Document, sentence: Sentence, trigger: Any) -> tuple[str | None, int | None, bool]:
