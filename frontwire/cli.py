@@ -233,38 +233,9 @@ def _main(
         raise typer.Exit()
 
 
-@app.command("run")
-def run_command(
-    inputs: Annotated[
-        list[str], typer.Argument(help="Files, folders, globs, JSONL, feeds, WARC or http(s) URLs.")
-    ],
-    db: DbOption = None,
-    follow: Annotated[bool, typer.Option("--follow", help="Fetch the pages feed items link to.")] = False,
-    published: Annotated[
-        str | None, typer.Option("--published", help="Publication date for inputs that lack one (ISO).")
-    ] = None,
-    url: Annotated[str | None, typer.Option("--url", help="URL for inputs that lack one.")] = None,
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Worker processes (1 = in-process).")
-    ] = 1,
-    reprocess: Annotated[
-        bool, typer.Option("--reprocess", help="Process inputs already stored again and replace them.")
-    ] = False,
-    gazetteer: GazetteerOption = None,
-) -> None:
-    """Ingest, process and store: extraction, entities, times, places and claims, into the store."""
-    from frontwire.runner import run
-    from frontwire.store import open_store
-
-    published = _published(published)
-    try:
-        settings = load_settings(
-            db=db, workers=workers, gazetteers=tuple(str(g) for g in gazetteer) if gazetteer else None
-        )
-        store = open_store(settings.db)
-    except FrontwireError as exc:
-        raise _fail(exc) from exc
-    with Progress(
+def _progress() -> Progress:
+    """The progress bar of `run` and `scale`."""
+    return Progress(
         SpinnerColumn(),
         TextColumn("[bold]processing"),
         BarColumn(),
@@ -276,32 +247,12 @@ def run_command(
         # No refresh thread: a thread waking ten times a second slows the model's own loop by
         # about a tenth (measured); the bar is redrawn from the loop as each item completes.
         auto_refresh=False,
-    ) as progress:
-        task = progress.add_task("run", total=None, source="loading models ...")
-        progress.refresh()
+    )
 
-        def advance(n: int, source: str) -> None:
-            name = Path(source).name if "://" not in source else source[:60]
-            progress.update(task, advance=n, source=name, refresh=True)
 
-        try:
-            summary = run(
-                inputs,
-                store,
-                settings,
-                follow=follow,
-                published=published,
-                url=url,
-                on_progress=advance,
-                reprocess=reprocess,
-            )
-        except FrontwireError as exc:
-            raise _fail(exc) from exc
-        finally:
-            store.close()
-        progress.update(task, total=summary.items, source="done")
-
-    table = Table(title=f"frontwire run → {settings.db}", show_header=False)
+def _summary(summary: Any, settings: Any, command: str = "run") -> None:
+    """The closing table of `run` and `scale`, skip examples, the exit code and what to do next."""
+    table = Table(title=f"frontwire {command} → {settings.db}", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_row("documents stored", str(summary.stored))
@@ -341,6 +292,154 @@ def run_command(
             "[bold]frontwire entities --type PERSON[/bold], [bold]frontwire claims --stance hedged[/bold], "
             '[bold]frontwire places[/bold], [bold]frontwire search "Bakhmut"[/bold]'
         )
+
+
+@app.command("run")
+def run_command(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files, folders, globs, JSONL, feeds, WARC or http(s) URLs.")
+    ],
+    db: DbOption = None,
+    follow: Annotated[bool, typer.Option("--follow", help="Fetch the pages feed items link to.")] = False,
+    published: Annotated[
+        str | None, typer.Option("--published", help="Publication date for inputs that lack one (ISO).")
+    ] = None,
+    url: Annotated[str | None, typer.Option("--url", help="URL for inputs that lack one.")] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Worker processes (1 = in-process).")
+    ] = 1,
+    reprocess: Annotated[
+        bool, typer.Option("--reprocess", help="Process inputs already stored again and replace them.")
+    ] = False,
+    gazetteer: GazetteerOption = None,
+) -> None:
+    """Ingest, process and store: extraction, entities, times, places and claims, into the store."""
+    from frontwire.runner import run
+    from frontwire.store import open_store
+
+    published = _published(published)
+    try:
+        settings = load_settings(
+            db=db, workers=workers, gazetteers=tuple(str(g) for g in gazetteer) if gazetteer else None
+        )
+        store = open_store(settings.db)
+    except FrontwireError as exc:
+        raise _fail(exc) from exc
+    with _progress() as progress:
+        task = progress.add_task("run", total=None, source="loading models ...")
+        progress.refresh()
+
+        def advance(n: int, source: str) -> None:
+            name = Path(source).name if "://" not in source else source[:60]
+            progress.update(task, advance=n, source=name, refresh=True)
+
+        try:
+            summary = run(
+                inputs,
+                store,
+                settings,
+                follow=follow,
+                published=published,
+                url=url,
+                on_progress=advance,
+                reprocess=reprocess,
+            )
+        except FrontwireError as exc:
+            raise _fail(exc) from exc
+        finally:
+            store.close()
+        progress.update(task, total=summary.items, source="done")
+
+    _summary(summary, settings)
+
+
+@app.command("scale")
+def scale_command(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files, folders, globs, JSONL, feeds, WARC or http(s) URLs.")
+    ],
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", "-w", min=1, help="Local cluster: worker processes (default: one per core)."
+        ),
+    ] = None,
+    db: DbOption = None,
+    follow: Annotated[bool, typer.Option("--follow", help="Fetch the pages feed items link to.")] = False,
+    published: Annotated[
+        str | None, typer.Option("--published", help="Publication date for inputs that lack one (ISO).")
+    ] = None,
+    url: Annotated[str | None, typer.Option("--url", help="URL for inputs that lack one.")] = None,
+    reprocess: Annotated[
+        bool, typer.Option("--reprocess", help="Process inputs already stored again and replace them.")
+    ] = False,
+    task_size: Annotated[
+        int, typer.Option("--task-size", min=1, help="Articles per Dask task (a WARC file is one task).")
+    ] = 1000,
+    gazetteer: GazetteerOption = None,
+) -> None:
+    """`run` on a Dask cluster: the per-document stages on the workers, the store written here, in order."""
+    try:
+        from frontwire.scale import ScaleError, scale
+    except ImportError as exc:
+        err_console.print(f'[red]error[/red] (missing_extra): {exc}; install with pip install -e ".[scale]"')
+        raise typer.Exit(code=2) from exc
+    from frontwire.store import open_store
+
+    published = _published(published)
+    if scheduler and workers:
+        raise typer.BadParameter(
+            "give --workers only for a local cluster, not with --scheduler", param_hint="--workers"
+        )
+    if scheduler and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
+        raise typer.BadParameter(
+            f"{scheduler!r} is not a scheduler address (tcp://host:8786)", param_hint="--scheduler"
+        )
+    try:
+        settings = load_settings(db=db, gazetteers=tuple(str(g) for g in gazetteer) if gazetteer else None)
+        store = open_store(settings.db)
+    except FrontwireError as exc:
+        raise _fail(exc) from exc
+    with _progress() as progress:
+        where = scheduler or f"a local cluster of {workers or 'one worker per core'}"
+        task = progress.add_task("scale", total=None, source=f"starting {where} ...")
+        progress.refresh()
+        state = {"tasks": 0, "workers": 0}
+
+        def ready(client: Any) -> None:
+            state["workers"] = len(client.scheduler_info().get("workers", {}))
+            progress.update(task, source=f"{state['workers']} workers ready", refresh=True)
+
+        def advance(n: int, source: str) -> None:
+            name = Path(source).name if "://" not in source else source[:60]
+            progress.update(task, advance=n, source=name, refresh=True)
+
+        def tick() -> None:
+            progress.refresh()
+
+        def task_done(n: int) -> None:
+            state["tasks"] = n
+
+        try:
+            summary = scale(
+                inputs, store, settings, scheduler=scheduler, workers=workers, follow=follow,
+                published=published, url=url, reprocess=reprocess, task_items=task_size,
+                on_progress=advance, on_wait=tick, on_task=task_done, on_ready=ready,
+            )  # fmt: skip
+        except ScaleError as exc:
+            raise _fail(exc) from exc
+        except FrontwireError as exc:
+            raise _fail(exc) from exc
+        finally:
+            store.close()
+        progress.update(task, total=summary.items, source=f"done: {state['tasks']} tasks", refresh=True)
+    _summary(summary, settings, "scale")
 
 
 @app.command("extract")
