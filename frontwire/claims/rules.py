@@ -303,6 +303,22 @@ def _cut_before(sent: Any, first: Any, content: tuple[int, int], off: int, text:
     return (start, end) if end > start else content
 
 
+_SPEAKING_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they"})
+
+
+def _animate(subj: Any | None, lex: Lexicon) -> bool:
+    """Whether a subject can be a speaker: a name, a person pronoun, or a person or group noun."""
+    if subj is None:
+        return False
+    low = subj.lower_
+    return (
+        subj.pos_ == "PROPN"
+        or low in _SPEAKING_PRONOUNS
+        or low in lex.group_heads
+        or low in lex.description_heads
+    )
+
+
 def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
     """Claims whose cue is a lexicon verb of the parsed sentence ``sent`` (offsets + ``off``)."""
     out: list[RawClaim] = []
@@ -328,6 +344,8 @@ def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
         source = _source_span(subj, off, text) if subj is not None else None
         if entry.needs_source and source is None:
             continue
+        if entry.learned and not _animate(subj, lex):
+            continue  # a learned cue needs a speaker: "the poll seems", "what appeared" are no attributions
         antecedent = None
         rel = _relative_pronoun(tok) if source is not None else None
         if rel is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -14,6 +15,11 @@ MAX_LOOKBACK = 3000
 # Role words just before a name ("Donetsk Governor Pavlo Kyrylenko") are searched this far back.
 ROLE_WINDOW = 60
 _POSSESSIVE = ("'s", "’s", "s'", "s’")
+# Gender evidence for pronoun resolution: honorifics before a name, pronouns after it.
+GENDER_WINDOW = 300
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+$")
+_SUBJECT_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
+_GENDERS = frozenset({"male", "female"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +38,36 @@ class SpeakerResolver:
         self.lex = lex
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
+        self._genders: dict[str, str] | None = None
+
+    def _gender(self, entity_id: str) -> str | None:
+        """'male' / 'female' when the text says so of this person, else None.
+
+        Evidence, per mention: an honorific just before it ("Mr.", "Ms."; three votes), and the first
+        "he" or "she" after it before the next person is named (two votes); a clear majority decides.
+        """
+        if self._genders is None:
+            votes: dict[str, list[int]] = {}
+            people = [m for m in self.mentions if m.type == "PERSON"]
+            for n, m in enumerate(people):
+                v = votes.setdefault(m.entity_id, [0, 0])
+                title = _HONORIFIC.search(self.text, max(0, m.start - 6), m.start)
+                if title is not None:
+                    v[title.group(1).lower() != "mr"] += 3
+                stop = people[n + 1].start if n + 1 < len(people) else len(self.text)
+                # the first subject pronoun after the name, before the next person is named
+                found = _SUBJECT_PRONOUN.search(self.text, m.end, min(stop, m.end + GENDER_WINDOW))
+                if found is not None:
+                    v[found.group(1).lower() == "she"] += 2
+            self._genders = {
+                eid: ("male" if male > female else "female")
+                for eid, (male, female) in votes.items()
+                if max(male, female) >= 2 and max(male, female) >= 3 * min(male, female)
+            }
+        return self._genders.get(entity_id)
+
+    def _fits(self, m: Mention, kind: str) -> bool:
+        return kind not in _GENDERS or self._gender(m.entity_id) in (None, kind)
 
     def _inside(self, start: int, end: int) -> list[Mention]:
         i = bisect_left(self.starts, start)
@@ -134,7 +170,15 @@ class SpeakerResolver:
         kind = self.lex.pronouns.get(low)
         if kind is not None:
             if low in self.lex.person_pronouns:
-                person = next((m for m in self._before(start, skip=content) if m.type == "PERSON"), None)
+                # "she" is not the man named last: skip people whose gender the text gives otherwise
+                person = next(
+                    (
+                        m
+                        for m in self._before(start, skip=content)
+                        if m.type == "PERSON" and self._fits(m, kind)
+                    ),
+                    None,
+                )
                 return self._full_name(person) if person else Speaker(None, None)
             if kind == "plural":
                 org = next((m for m in self._before(start, skip=content) if m.type in ORG_TYPES), None)

@@ -64,10 +64,12 @@ def test_quote_hyphen_name_is_direct(resources) -> None:  # type: ignore[no-unty
 def test_learned_cues_add_only_frequent_precise_unlisted_verbs() -> None:
     data = {
         "thresholds": {"min_cue": 3, "min_precision": 0.3},
+        "exclude": ["accord"],
         "verbs": {
             "lambast": {"cue": 5, "verb": 6, "sourced": 5, "slots": {"dobj": 4, "prep:for": 2}},
             "rare": {"cue": 2, "verb": 2, "sourced": 2, "slots": {}},
             "common": {"cue": 9, "verb": 300, "sourced": 9, "slots": {}},
+            "accord": {"cue": 390, "verb": 400, "sourced": 390, "slots": {}},
             "say": {"cue": 900, "verb": 1000, "sourced": 900, "slots": {"ccomp": 800}},
         },
     }
@@ -79,3 +81,23 @@ def test_learned_cues_add_only_frequent_precise_unlisted_verbs() -> None:
     assert not lex.verbs["say"].learned  # a hand entry always wins
     hand = load_lexicon(learned=False)
     assert all(v.learned for k, v in lex.verbs.items() if k not in hand.verbs)
+
+
+@pytest.mark.slow
+def test_learned_cue_needs_a_speaker(resources) -> None:  # type: ignore[no-untyped-def]
+    lex = resources.cues
+    learned = sorted(k for k, v in lex.verbs.items() if v.learned)
+    assert "deride" in learned and "seem" in learned  # from PolNeAR train, not listed by hand
+    (c,) = _run(resources, "The senator derided the new budget.")
+    assert c.cue == "derided" and c.speaker == "The senator" and c.content == "the new budget"
+    assert _run(resources, "The new budget seems unpopular.") == []  # no speaker: no claim
+
+
+@pytest.mark.slow
+def test_she_is_not_the_man_named_last(resources) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Maria Kovalenko, the mayor, spoke first. She praised the volunteers. "
+        'Then Oleh Petrenko arrived and he thanked her. "We are grateful," she said.'
+    )
+    found = _run(resources, text)
+    assert [c.speaker_name for c in found if c.speaker == "she"] == ["Maria Kovalenko"]
