@@ -54,18 +54,26 @@ def _open(db: str | None) -> Any:
         raise _fail(exc) from exc
 
 
-def _published(value: str | None) -> str | None:
-    """Check --published: an ISO date or a written-out date with its year; never a relative phrase."""
+def _published(value: str | None, date_order: str | None = None) -> str | None:
+    """Check --published: an ISO date, a written-out date with its year, or a numeric date whose order
+    is certain or given by --date-order; never a relative phrase, never a guess."""
     if value is None:
         return None
-    from frontwire.extract.metadata import iso_date
+    from frontwire.errors import InvalidDate
+    from frontwire.extract.metadata import given_day
 
-    parsed = iso_date(value)
-    if parsed is None:
-        raise typer.BadParameter(
-            f"{value!r} is not a date with a year (e.g. 2023-03-07)", param_hint="--published"
-        )
-    return parsed
+    try:
+        return given_day(value, date_order)
+    except InvalidDate as exc:
+        raise typer.BadParameter(str(exc), param_hint="--published") from exc
+
+
+DateOrderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date-order", help="How to read numeric dates given with the input (07/03/2023): DMY, MDY or YMD."
+    ),
+]
 
 
 GazetteerOption = Annotated[
@@ -312,16 +320,18 @@ def run_command(
         bool, typer.Option("--reprocess", help="Process inputs already stored again and replace them.")
     ] = False,
     gazetteer: GazetteerOption = None,
+    date_order: DateOrderOption = None,
 ) -> None:
     """Ingest, process and store: extraction, entities, times, places and claims, into the store."""
     from frontwire.runner import run
     from frontwire.store import open_store
 
-    published = _published(published)
+    published = _published(published, date_order)
     try:
         settings = load_settings(
-            db=db, workers=workers, gazetteers=tuple(str(g) for g in gazetteer) if gazetteer else None
-        )
+            db=db, workers=workers, gazetteers=tuple(str(g) for g in gazetteer) if gazetteer else None,
+            date_order=date_order,
+        )  # fmt: skip
         store = open_store(settings.db)
     except FrontwireError as exc:
         raise _fail(exc) from exc
@@ -458,15 +468,16 @@ def extract_command(
     url: Annotated[str | None, typer.Option("--url", help="URL for inputs that lack one.")] = None,
     follow: Annotated[bool, typer.Option("--follow", help="Fetch the pages feed items link to.")] = False,
     gazetteer: GazetteerOption = None,
+    date_order: DateOrderOption = None,
 ) -> None:
     """Process without storing; print one Document JSON per input (DESIGN section 7), in input order.
 
     ``-`` reads the input from standard input; ``--text`` prints each clean text as it is.
     """
 
-    published = _published(published)
+    published = _published(published, date_order)
     with tempfile.TemporaryDirectory(prefix="frontwire-stdin-") as spool:
-        _extract(inputs, as_json, published, url, follow, gazetteer, Path(spool))
+        _extract(inputs, as_json, published, url, follow, gazetteer, Path(spool), date_order)
 
 
 def _extract(
@@ -477,6 +488,7 @@ def _extract(
     follow: bool,
     gazetteer: list[Path] | None,
     spool: Path,
+    date_order: str | None = None,
 ) -> None:
     """The extract command's work; ``-`` (standard input) is read into ``spool`` first."""
     import dataclasses
@@ -488,7 +500,9 @@ def _extract(
 
     stdin_path = spool / "stdin"
     try:
-        settings = load_settings(gazetteers=tuple(str(g) for g in gazetteer) if gazetteer else None)
+        settings = load_settings(
+            gazetteers=tuple(str(g) for g in gazetteer) if gazetteer else None, date_order=date_order
+        )
         if "-" in inputs:
             # Read once (bounded: one byte over the limit is enough to refuse it as too large).
             stdin_path.write_bytes(sys.stdin.buffer.read(settings.max_input_bytes + 1))

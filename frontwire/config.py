@@ -45,8 +45,13 @@ class Settings:
     # dozen attributes per element.
     max_html_tags: int = 200_000
     max_element_attributes: int = 2_000
+    # How to read numeric publication dates given with the input (07/03/2023): DMY, MDY or YMD.
+    # None = only when the order is certain; an ambiguous one is refused (ambiguous_date), never guessed.
+    date_order: str | None = None
 
     def __post_init__(self) -> None:
+        if self.date_order is not None and self.date_order.upper() not in ("DMY", "MDY", "YMD"):
+            raise ConfigError(f"setting 'date_order' must be DMY, MDY or YMD, not {self.date_order!r}")
         # A negative limit or worker count would silently mean "no limit" or crash the pool later.
         for name in ("max_input_bytes", "max_text_chars", "fetch_max_bytes", "max_html_tags"):
             if getattr(self, name) <= 0:

@@ -42,6 +42,18 @@ class InputError(FrontwireError):
     status = 400
 
 
+class InvalidDate(InputError):
+    """A publication date given with the input (a flag, a JSONL field) that is not a calendar date."""
+
+    reason = "invalid_date"
+
+
+class AmbiguousDate(InvalidDate):
+    """A numeric date whose day and month could be swapped (07/03/2023) and no date order was given."""
+
+    reason = "ambiguous_date"
+
+
 class FetchError(InputError):
     """A URL could not be fetched."""
 

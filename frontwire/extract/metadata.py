@@ -92,6 +92,57 @@ def plausible_date(value: str | None) -> str | None:
     return value if MIN_PUBLISHED_YEAR <= year <= date.today().year + 1 else None
 
 
+# A numeric date in any order: 07/03/2023, 7.3.2023, 2023/03/07.
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\s*$")
+DATE_ORDERS = ("DMY", "MDY", "YMD")
+
+
+def given_day(value: str, date_order: str | None = None) -> str:
+    """A publication date supplied with the input, as ISO; refused rather than guessed.
+
+    ISO dates and written-out dates with their year ("7 March 2023") are read as they are. A numeric
+    date is read in ``date_order`` (DMY, MDY or YMD); without one, only when its order is certain (a
+    four-digit first part, or a part over 12). Anything else raises InvalidDate / AmbiguousDate.
+    """
+    from frontwire.errors import AmbiguousDate, InvalidDate
+
+    date_order = date_order.upper() if date_order else None
+    if re.fullmatch(r"\s*\d{4}\s*", value) and plausible_date(value.strip()):
+        return value.strip()  # a bare year: ISO 8601 at year precision, nothing guessed
+    m = _NUMERIC_DATE.match(value)
+    if m and not (len(m.group(1)) == 4 and "-" in value):
+        a, b, c = m.groups()
+        if len(a) == 4:
+            order = "YMD"
+        elif len(c) != 4:
+            raise AmbiguousDate(f"{value!r}: a two-digit year; write the year in full (e.g. 2023-03-07)")
+        elif date_order in ("DMY", "MDY"):
+            order = date_order
+        elif int(a) > 12 >= int(b):
+            order = "DMY"
+        elif int(b) > 12 >= int(a):
+            order = "MDY"
+        elif a.lstrip("0") == b.lstrip("0"):
+            order = "DMY"  # 05/05/2023 reads the same either way
+        else:
+            raise AmbiguousDate(
+                f"{value!r} could be day/month or month/day: give --date-order DMY or MDY, or an ISO date"
+            )
+        parts = dict(zip(order, (a, b, c), strict=True))
+        try:
+            day = date(int(parts["Y"]), int(parts["M"]), int(parts["D"])).isoformat()
+        except ValueError as exc:
+            raise InvalidDate(f"{value!r} is not a calendar date ({exc})") from exc
+        checked = plausible_date(day)
+        if checked is None:
+            raise InvalidDate(f"{value!r} is outside the plausible range of publication dates")
+        return checked
+    parsed = iso_date(value)
+    if parsed is None:
+        raise InvalidDate(f"{value!r} is not a date with a year (e.g. 2023-03-07 or 7 March 2023)")
+    return parsed
+
+
 def iso_date(value: str | None) -> str | None:
     """Keep an ISO date/datetime string as given if it parses and is plausible, else None (never a
     guessed default)."""

@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Iterator
 from typing import IO, Any, cast
 
-from frontwire.errors import EmptyInput, FrontwireError, MalformedContainer, TooLarge
+from frontwire.errors import EmptyInput, FrontwireError, InputError, MalformedContainer, TooLarge
 from frontwire.ingest.base import Context, Entries, skip
 from frontwire.ingest.sniff import bom_encoding, decode_bytes, json_int
 from frontwire.model import RawItem
@@ -74,7 +74,14 @@ def item_from_object(obj: dict[str, Any], source: str, ctx: Context) -> RawItem:
     item.author = hints["author"]
     item.outlet = hints["outlet"]
     if hints["published"]:
-        item.published = hints["published"]
+        from frontwire.extract.metadata import given_day
+
+        # A date that does not parse, or whose day and month could be swapped, is refused for this
+        # record (a named skip), not silently dropped or guessed.
+        try:
+            item.published = given_day(hints["published"], ctx.settings.date_order)
+        except InputError as exc:
+            raise type(exc)(f"{source}: 'published' {exc}") from exc
         item.published_source = "given"
     return item
 

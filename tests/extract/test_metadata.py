@@ -181,3 +181,37 @@ def test_metadata_given_date_drops_unparseable_hints() -> None:
 )
 def test_metadata_page_canonical_is_trusted_only_for_this_article(page, item, want) -> None:  # type: ignore[no-untyped-def]
     assert page_canonical(page, item) == want
+
+
+@pytest.mark.parametrize(
+    ("value", "order", "expected"),
+    [
+        ("2023-03-07", None, "2023-03-07"),
+        ("7 March 2023", None, "2023-03-07"),
+        ("2023/03/07", None, "2023-03-07"),  # a four-digit first part is the year
+        ("13/03/2023", None, "2023-03-13"),  # 13 is no month
+        ("03/13/2023", None, "2023-03-13"),
+        ("05/05/2023", None, "2023-05-05"),  # the same either way
+        ("07/03/2023", "DMY", "2023-03-07"),
+        ("07/03/2023", "MDY", "2023-07-03"),
+        ("7.3.2023", "dmy", "2023-03-07"),
+    ],
+)
+def test_metadata_given_day_reads_only_what_is_certain(value: str, order: str | None, expected: str) -> None:
+    from frontwire.extract.metadata import given_day
+
+    assert given_day(value, order) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("07/03/2023", "ambiguous_date"), ("07/03/23", "ambiguous_date"), ("garbage", "invalid_date"),
+     ("31/02/2023", "invalid_date"), ("Monday", "invalid_date")],
+)  # fmt: skip
+def test_metadata_given_day_refuses_ambiguous_and_invalid(value: str, reason: str) -> None:
+    from frontwire.errors import InvalidDate
+    from frontwire.extract.metadata import given_day
+
+    with pytest.raises(InvalidDate) as caught:
+        given_day(value)
+    assert caught.value.reason == reason

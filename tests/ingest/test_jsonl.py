@@ -149,3 +149,21 @@ def test_jsonl_broken_first_line_does_not_turn_the_file_into_text(tmp_path: Path
     first, second = run([str(path)])
     assert isinstance(first, Outcome) and first.skip_reason == "malformed_container"
     assert isinstance(second, RawItem) and second.kind == "article" and second.source == f"{path}#L2"
+
+
+def test_jsonl_invalid_or_ambiguous_published_is_a_named_skip(tmp_path: Path) -> None:
+    path = tmp_path / "dates.jsonl"
+    rows = [
+        {"text": "Shelling hit Kharkiv overnight, the governor said.", "published": "garbage"},
+        {"text": "Shelling hit Kharkiv overnight, the governor said.", "published": "07/03/2023"},
+        {"text": "Shelling hit Kharkiv overnight, the governor said.", "published": "13/03/2023"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = run([str(path)])
+    assert [e.skip_reason if isinstance(e, Outcome) else e.published for e in out] == [
+        "invalid_date", "ambiguous_date", "2023-03-13",  # day 13 cannot be a month: certain
+    ]  # fmt: skip
+    assert isinstance(out[1], Outcome) and "'published'" in (out[1].message or "")
+    # With the order given, 07/03/2023 is 7 March.
+    ordered = run([str(path)], date_order="DMY")
+    assert isinstance(ordered[1], RawItem) and ordered[1].published == "2023-03-07"
