@@ -71,10 +71,29 @@ def bench_command(
     link_only: Annotated[
         bool, typer.Option("--link-only", help="Only the link-scaling figures (no corpus needed).")
     ] = False,
+    scale: Annotated[
+        bool,
+        typer.Option(
+            "--scale",
+            help="Only frontwire scale on 1 and 2 Dask workers beside run in-process (200 texts unless "
+            "--docs), and a projection for N workers.",
+        ),
+    ] = False,
+    ctx: typer.Context = None,  # type: ignore[assignment]
 ) -> None:
     """Throughput and peak memory per stage, each with its ratio against a baseline timed in the same run."""
     from frontwire.evaluate.bench import parse_sizes, run_bench
 
+    if scale:
+        from frontwire.evaluate.scalebench import run_scale_bench
+
+        source = ctx.get_parameter_source("docs") if ctx is not None else None
+        given = getattr(source, "name", "DEFAULT") != "DEFAULT"  # typer's own click: compare by name
+        try:
+            run_scale_bench(docs if given else 200, corpus, json_out)
+        except FrontwireError as exc:
+            raise _fail(exc) from exc
+        return
     try:
         run_bench(docs, corpus, json_out, workers, parse_sizes(link_sizes), link_batch, link_only)
     except FrontwireError as exc:
