@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from frontwire.errors import ConfigError, StoreError
+from frontwire.errors import StoreError
 from frontwire.store.base import AddResult, Row, Store
 
-__all__ = ["AddResult", "Row", "Store", "open_store"]
+__all__ = ["AddResult", "Row", "Store", "is_postgres_url", "open_store"]
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    """Whether ``target`` names a PostgreSQL database (``postgresql://...``) rather than a SQLite file."""
+    return str(target).startswith(("postgresql://", "postgres://"))
 
 
 def open_store(target: str | Path, create: bool = True) -> Store:
-    """Open the store at a SQLite path or database URL, creating and migrating it when ``create``.
+    """Open the store at a SQLite path or a ``postgresql://`` URL, creating and migrating it when ``create``.
 
     Query commands open with ``create=False`` so that a mistyped path is an error, not a new empty store.
     """
     text = str(target)
-    if text.startswith(("postgresql://", "postgres://")):
-        # The shared PostgreSQL backend belongs to the serving/scale work (DESIGN section 5).
-        raise ConfigError("the PostgreSQL store is not available in this version; use a SQLite path")
+    if is_postgres_url(text):
+        from frontwire.store.postgres import PostgresStore
+
+        return PostgresStore(text, create=create)
     from frontwire.store.sqlite import SQLiteStore
 
     if text == ":memory:":

@@ -318,6 +318,21 @@ def m004_link() -> str:
         """
 
 
+@migration("m005_versions")
+def m005_versions() -> str:
+    # Extractions keyed by document and extractor version (DESIGN section 5): the version of every
+    # pipeline stage a document was made with. Documents stored before this migration have none,
+    # so ``run --reprocess-stale`` counts them as stale (their versions are not known).
+    return """
+        CREATE TABLE document_versions (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            stage TEXT NOT NULL,
+            extractor TEXT NOT NULL,
+            PRIMARY KEY (doc_id, stage)
+        ) WITHOUT ROWID;
+        """
+
+
 def migrate(db: sqlite3.Connection) -> list[str]:
     """Apply pending migrations in order; returns the names applied now."""
     db.execute(

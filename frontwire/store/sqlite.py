@@ -2,39 +2,30 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, fields
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from frontwire.errors import NotFound, StoreError
-from frontwire.model import Document, Event, normalise_text_for_id, sha256_hex
+from frontwire.model import Document
+from frontwire.store import rows as rows_mod
 from frontwire.store import taxonomy
 from frontwire.store.base import SORTS, AddResult, QueryError, Row
 from frontwire.store.migrations import migrate
 from frontwire.store.sqlite_link import LinkTables
 
-_DOC_COLUMNS = (
-    "id", "source", "url", "canonical_url", "outlet", "title", "author", "section", "published",
-    "published_source", "language", "text", "raw_sha256", "fetched_at", "duplicate_of", "extractor",
-)  # fmt: skip
+# What a document becomes in each table is frontwire/store/rows.py's business (shared with PostgreSQL).
+_DOC_COLUMNS = rows_mod.DOC_COLUMNS
+_FATALITY_KEYS = rows_mod.FATALITY_KEYS
+_EVENT_COLUMNS = rows_mod.EVENT_COLUMNS
+_interval_days = rows_mod.interval_days
+_event_values = rows_mod.event_values
 
-
-# Event fields stored one column each; ``fatalities`` is split into three columns and the ``date``
-# interval is also kept as its first and last day (``date_start``/``date_end``) for period queries.
-_FATALITY_KEYS = ("low", "best", "high")
-_EVENT_COLUMNS = tuple(f.name for f in fields(Event) if f.name != "fatalities")
-_EVENT_INSERT = (
-    "INSERT OR IGNORE INTO events (doc_id, seq, date_start, date_end, fatalities_low, fatalities_best,"
-    " fatalities_high, " + ", ".join(f'"{c}"' for c in _EVENT_COLUMNS) + ")"
-    " VALUES (" + ", ".join("?" * (7 + len(_EVENT_COLUMNS))) + ")"
-)
 # What query_events adds to the Event fields: the interval's days, the place record's name, the
 # claim's speaker and the document.
 _EVENT_PROVENANCE = (
@@ -52,41 +43,6 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def _fold(value: str | None) -> str | None:
     """SQL ``fw_fold(x)``: Unicode case folding (SQLite's lower() folds ASCII only)."""
     return value.casefold() if isinstance(value, str) else value
-
-
-def _interval_days(value: str | None) -> tuple[str | None, str | None]:
-    """First and last day of an ISO interval ('YYYY-MM-DD/YYYY-MM-DD', or one day); (None, None) if not one."""
-    if not value:
-        return None, None
-    parts = value.split("/")
-    if len(parts) > 2:
-        return None, None
-    try:
-        days = [date.fromisoformat(part.strip()[:10]).isoformat() for part in parts]
-    except ValueError:
-        return None, None
-    if days[-1] < days[0]:
-        return None, None
-    return days[0], days[-1]
-
-
-def _event_values(doc_id: str, seq: int, event: Event) -> list[Any]:
-    fatalities = event.fatalities or {}
-    unknown = set(fatalities) - set(_FATALITY_KEYS)
-    if unknown:
-        raise StoreError(
-            f"event {event.id} of {doc_id}: fatalities keys must be low/best/high, not {sorted(unknown)}"
-        )
-    start, end = _interval_days(event.date)
-    values = [getattr(event, c) for c in _EVENT_COLUMNS]
-    return [
-        doc_id,
-        seq,
-        start,
-        end,
-        *(fatalities.get(k) for k in _FATALITY_KEYS),
-        *(int(v) if isinstance(v, bool) else v for v in values),
-    ]
 
 
 def _event_json(row: Row) -> dict[str, Any]:
@@ -230,233 +186,21 @@ def _rows(cursor: sqlite3.Cursor) -> list[Row]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-class SQLiteStore(LinkTables):
-    """Store backed by one SQLite file (or ':memory:')."""
+# One INSERT per table of the write mapping (INSERT OR IGNORE where the first row of a key wins).
+_INSERTS = {
+    t.name: f"INSERT {'OR IGNORE ' if t.ignore else ''}INTO {t.name} ({rows_mod.quoted(t.columns)})"
+    f" VALUES ({', '.join('?' * len(t.columns))})"
+    for t in (*rows_mod.TABLES, rows_mod.VERSIONS)
+}
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        try:
-            # Autocommit mode: transactions are explicit (see _transaction), so a batch is all-or-nothing.
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.create_function("fw_fold", 1, _fold, deterministic=True)
-            migrate(self.db)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open SQLite store {self.path}: {exc}") from exc
 
-    @classmethod
-    def reader(cls, path: str | Path) -> SQLiteStore:
-        """A read-only connection to an existing, migrated store file (one per server thread).
+class SQLQueries(LinkTables):
+    """The reads both SQL stores share, the same SQL on SQLite and PostgreSQL: ``self.db`` is a
+    connection taking ``?`` parameters (PostgreSQL defines ``fw_fold``, ``instr`` and
+    ``group_concat`` as SQLite has them)."""
 
-        Opened ``mode=ro`` with ``query_only`` on, no migration: writes through it fail. The
-        connection may be closed from another thread (the pool closes them all at shutdown), but
-        is only ever used by the thread that opened it.
-        """
-        store = cls.__new__(cls)
-        store.path = str(path)
-        try:
-            uri = Path(path).expanduser().resolve().as_uri() + "?mode=ro"
-            store.db = sqlite3.connect(
-                uri, uri=True, isolation_level=None, timeout=30.0, check_same_thread=False
-            )
-            store.db.execute("PRAGMA query_only = ON")
-            store.db.create_function("fw_fold", 1, _fold, deterministic=True)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open SQLite store {store.path} read-only: {exc}") from exc
-        return store
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            yield self.db
-            self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise StoreError(f"write to {self.path} failed: {exc}") from exc
-        except BaseException:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise
-
-    # -- writes ------------------------------------------------------------------------------
-    def add_documents(self, documents: Iterable[Document], replace: bool = False) -> AddResult:
-        result = AddResult()
-        with self._transaction() as db:
-            # The replaced row's id comes back in the same transaction: check references at commit.
-            db.execute("PRAGMA defer_foreign_keys = ON")
-            for doc in documents:
-                row = db.execute(
-                    "SELECT text_sha256, outlet, url FROM documents WHERE id = ?", (doc.id,)
-                ).fetchone()
-                if row is not None:
-                    same_text = row[0] == sha256_hex(normalise_text_for_id(doc.article.text))
-                    if same_text and not replace:
-                        copy = self._copy_of(db, doc, row[1], row[2])
-                        (result.copies if copy else result.duplicates).append(copy or doc.id)
-                        continue
-                    # A changed page under the same canonical URL (an updated article, a live page),
-                    # or an explicit reprocess: the new version replaces the old one and its extractions.
-                    db.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
-                    self._insert(db, doc)
-                    result.updated.append(doc.id)
-                    continue
-                self._insert(db, doc)
-                result.stored.append(doc.id)
-        return result
-
-    def _copy_of(
-        self, db: sqlite3.Connection, doc: Document, outlet: str | None, url: str | None
-    ) -> str | None:
-        """Store the document as a copy record when another publisher sent the same text; its id."""
-        art = doc.article
-        if (art.outlet or None, art.url or None) == (outlet, url) or not (art.outlet or art.url):
-            return None  # the same item again (a rerun), or nothing that names another publisher
-        copy_id = sha256_hex(f"{doc.id}|copy|{art.outlet or ''}|{art.url or ''}")
-        if db.execute("SELECT 1 FROM documents WHERE id = ?", (copy_id,)).fetchone():
-            return None
-        record = dataclasses.replace(art, id=copy_id, duplicate_of=doc.id, boilerplate=[])
-        # The copy has the original's text and no extractions of its own: it counts as a publisher.
-        self._insert(db, Document(article=record))
-        return copy_id
-
-    def _insert(self, db: sqlite3.Connection, doc: Document) -> None:
-        art = doc.article
-        text_sha = sha256_hex(normalise_text_for_id(art.text))
-        if art.duplicate_of is None:
-            # Same body under another id (re-publication, URL variant): keep it, point at the first one.
-            first = db.execute(
-                "SELECT id FROM documents WHERE text_sha256 = ? AND duplicate_of IS NULL AND id != ? LIMIT 1",
-                (text_sha, art.id),
-            ).fetchone()
-            if first:
-                art.duplicate_of = first[0]
-        values = [getattr(art, c) for c in _DOC_COLUMNS]
-        db.execute(
-            f"INSERT INTO documents ({', '.join(_DOC_COLUMNS)}, text_sha256, boilerplate_json, errors_json)"
-            f" VALUES ({', '.join('?' * len(_DOC_COLUMNS))}, ?, ?, ?)",
-            [
-                *values,
-                text_sha,
-                json.dumps([asdict(b) for b in art.boilerplate]),
-                json.dumps([asdict(e) for e in doc.errors]),
-            ],
-        )
-        for ent in doc.entities:
-            db.execute(
-                "INSERT OR IGNORE INTO entities (id, name, type) VALUES (?, ?, ?)",
-                (ent.id, ent.name, ent.type),
-            )
-            db.executemany(
-                "INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
-                [(ent.id, alias) for alias in ent.aliases],
-            )
-        for m in doc.mentions:
-            # A mention may point at an entity the canonicaliser did not list (defensive): create it.
-            db.execute(
-                "INSERT OR IGNORE INTO entities (id, name, type) VALUES (?, ?, ?)",
-                (m.entity_id, m.name, m.type),
-            )
-        db.executemany(
-            "INSERT OR IGNORE INTO mentions (doc_id, start, end, text, entity_id, type, role, extractor, confidence)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (doc.id, m.start, m.end, m.text, m.entity_id, m.type, m.role, m.extractor, m.confidence)
-                for m in doc.mentions
-            ],
-        )
-        db.executemany(
-            "INSERT INTO claims (doc_id, claim_id, speaker, speaker_start, speaker_end, speaker_name,"
-            " speaker_entity_id, cue, cue_start, cue_end, direct, stance, content, start, end, said_on, parent,"
-            " extractor, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    doc.id,
-                    c.id,
-                    c.speaker,
-                    c.speaker_start,
-                    c.speaker_end,
-                    c.speaker_name,
-                    c.speaker_entity_id,
-                    c.cue,
-                    c.cue_start,
-                    c.cue_end,
-                    int(c.direct),
-                    c.stance,
-                    c.content,
-                    c.start,
-                    c.end,
-                    c.said_on,
-                    c.parent,
-                    c.extractor,
-                    c.confidence,
-                )
-                for c in doc.claims
-            ],
-        )
-        db.executemany(
-            "INSERT OR IGNORE INTO times (doc_id, start, end, text, type, value, precision, anchor, timex3,"
-            " extractor, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    doc.id,
-                    t.start,
-                    t.end,
-                    t.text,
-                    t.type,
-                    t.value,
-                    t.precision,
-                    t.anchor,
-                    t.timex3,
-                    t.extractor,
-                    t.confidence,
-                )
-                for t in doc.times
-            ],
-        )
-        for p in doc.places:
-            if p.place_id:
-                db.execute(
-                    "INSERT OR IGNORE INTO places (id, name, country, admin1, lat, lon, feature)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (p.place_id, p.name, p.country, p.admin1, p.lat, p.lon, p.feature),
-                )
-        db.executemany(
-            "INSERT OR IGNORE INTO place_mentions (doc_id, start, end, text, place_id, precision, extractor,"
-            " confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (doc.id, p.start, p.end, p.text, p.place_id, p.precision, p.extractor, p.confidence)
-                for p in doc.places
-            ],
-        )
-        for e in doc.events:
-            if e.place_id:
-                # The event's place links to the places table (a gazetteer row from the place mentions
-                # above wins; an event may name a place no mention resolved, so write it here too).
-                db.execute(
-                    "INSERT OR IGNORE INTO places (id, name, country, admin1, lat, lon) VALUES (?, ?, ?, ?, ?, ?)",
-                    (e.place_id, e.place, e.country, e.admin1, e.lat, e.lon),
-                )
-        db.executemany(_EVENT_INSERT, [_event_values(doc.id, i, e) for i, e in enumerate(doc.events)])
-        db.execute("DELETE FROM skips WHERE source = ?", (art.source,))
-
-    def has_raw(self, raw_sha256: str) -> str | None:
-        row = self.db.execute(
-            "SELECT id FROM documents WHERE raw_sha256 = ? LIMIT 1", (raw_sha256,)
-        ).fetchone()
-        return str(row[0]) if row else None
-
-    def record_skip(self, source: str, reason: str, message: str | None) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO skips (source, reason, message) VALUES (?, ?, ?)"
-                " ON CONFLICT(source) DO UPDATE SET reason = excluded.reason, message = excluded.message,"
-                " at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-                (source, reason, message),
-            )
+    # The extractor version of each stage that documents written now are made with (tests set it).
+    versions: dict[str, str]
 
     # -- reads -------------------------------------------------------------------------------
     def get(self, doc_id: str) -> Document:
@@ -471,7 +215,8 @@ class SQLiteStore(LinkTables):
         data["entities"] = _rows(
             self.db.execute(
                 "SELECT m.text, m.start, m.end, e.name, m.type, m.entity_id, m.role, m.extractor, m.confidence"
-                " FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.doc_id = ? ORDER BY m.start",
+                " FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.doc_id = ?"
+                " ORDER BY m.start, m.end, m.extractor",
                 (doc_id,),
             )
         )
@@ -480,18 +225,26 @@ class SQLiteStore(LinkTables):
             for r in _rows(
                 self.db.execute(
                     "SELECT DISTINCT e.id, e.name, e.type FROM entities e JOIN mentions m ON m.entity_id = e.id"
-                    " WHERE m.doc_id = ? ORDER BY e.name",
+                    " WHERE m.doc_id = ? ORDER BY e.name, e.id",
                     (doc_id,),
                 )
             )
         ]
-        claims = _rows(self.db.execute("SELECT * FROM claims WHERE doc_id = ? ORDER BY start", (doc_id,)))
+        claims = _rows(
+            self.db.execute(
+                "SELECT * FROM claims WHERE doc_id = ? ORDER BY start, claim_id, extractor", (doc_id,)
+            )
+        )
         for c in claims:
             c.pop("doc_id")
             c["id"] = c.pop("claim_id")
             c["direct"] = bool(c["direct"])
         data["claims"] = claims
-        times = _rows(self.db.execute("SELECT * FROM times WHERE doc_id = ? ORDER BY start", (doc_id,)))
+        times = _rows(
+            self.db.execute(
+                'SELECT * FROM times WHERE doc_id = ? ORDER BY start, "end", extractor', (doc_id,)
+            )
+        )
         for t in times:
             t.pop("doc_id")
         data["times"] = times
@@ -499,7 +252,8 @@ class SQLiteStore(LinkTables):
             self.db.execute(
                 "SELECT pm.text, pm.start, pm.end, p.name, pm.place_id, p.country, p.admin1, p.lat, p.lon,"
                 " p.feature, pm.precision, pm.extractor, pm.confidence FROM place_mentions pm"
-                " LEFT JOIN places p ON p.id = pm.place_id WHERE pm.doc_id = ? ORDER BY pm.start",
+                " LEFT JOIN places p ON p.id = pm.place_id WHERE pm.doc_id = ?"
+                " ORDER BY pm.start, pm.end, pm.extractor",
                 (doc_id,),
             )
         )
@@ -836,6 +590,198 @@ class SQLiteStore(LinkTables):
             )
         )
 
+    def find_ids(self, prefix: str, limit: int = 2) -> list[str]:
+        """Document ids that start with ``prefix`` (to accept short ids on the command line)."""
+        pattern = prefix.replace("%", "").replace("_", "") + "%"
+        return [
+            r[0]
+            for r in self.db.execute("SELECT id FROM documents WHERE id LIKE ? LIMIT ?", (pattern, limit))
+        ]
+
+    def skips(
+        self, limit: int = 100, *, offset: int = 0, reason: str | None = None, sort: str | None = None
+    ) -> list[Row]:
+        w = _Where()
+        if reason:
+            w.add("reason = ?", reason.strip().casefold())
+        return _rows(
+            self.db.execute(
+                "SELECT source, reason, message, at FROM skips"
+                + w.sql()
+                + _order("skips", sort)
+                + " LIMIT ? OFFSET ?",
+                [*w.params, limit, offset],
+            )
+        )
+
+    def counts(self) -> dict[str, int]:
+        tables = ("documents", "entities", "mentions", "claims", "times", "place_mentions", "events", "skips")
+        # Table names come from the constant tuple above, never from input.
+        return {t: int(self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+
+    def has_raw(self, raw_sha256: str) -> str | None:
+        row = self.db.execute(
+            "SELECT id FROM documents WHERE raw_sha256 = ? LIMIT 1", (raw_sha256,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def stored_versions(self, doc_id: str) -> dict[str, str]:
+        """The extractor version of each stage this stored document was made with ({} if unknown)."""
+        return {
+            str(stage): str(extractor)
+            for stage, extractor in self.db.execute(
+                "SELECT stage, extractor FROM document_versions WHERE doc_id = ?", (doc_id,)
+            )
+        }
+
+    def stale_documents(self, versions: Mapping[str, str]) -> set[str]:
+        """``raw_sha256`` of the stored documents made with other extractor versions than ``versions``
+        (stage -> extractor), or with unknown ones (stored before versions were recorded): the inputs
+        ``run --reprocess-stale`` processes again."""
+        pairs = sorted(versions.items())
+        count = "(SELECT count(*) FROM document_versions v WHERE v.doc_id = d.id)"
+        sql = (
+            f"SELECT DISTINCT d.raw_sha256 FROM documents d WHERE d.raw_sha256 IS NOT NULL AND ({count} != ?"
+        )
+        params: list[Any] = [len(pairs)]
+        if pairs:
+            marks = ", ".join("(?, ?)" for _ in pairs)
+            sql += (
+                " OR (SELECT count(*) FROM document_versions v WHERE v.doc_id = d.id"
+                f" AND (v.stage, v.extractor) IN (VALUES {marks})) != ?"
+            )
+            params += [*(x for pair in pairs for x in pair), len(pairs)]
+        return {str(r[0]) for r in self.db.execute(sql + ")", params)}
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class SQLiteStore(SQLQueries):
+    """Store backed by one SQLite file (or ':memory:')."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            # Autocommit mode: transactions are explicit (see _transaction), so a batch is all-or-nothing.
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.create_function("fw_fold", 1, _fold, deterministic=True)
+            migrate(self.db)
+            self.versions = rows_mod.installed_versions()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open SQLite store {self.path}: {exc}") from exc
+
+    @classmethod
+    def reader(cls, path: str | Path) -> SQLiteStore:
+        """A read-only connection to an existing, migrated store file (one per server thread).
+
+        Opened ``mode=ro`` with ``query_only`` on, no migration: writes through it fail. The
+        connection may be closed from another thread (the pool closes them all at shutdown), but
+        is only ever used by the thread that opened it.
+        """
+        store = cls.__new__(cls)
+        store.path = str(path)
+        store.versions = rows_mod.installed_versions()
+        try:
+            uri = Path(path).expanduser().resolve().as_uri() + "?mode=ro"
+            store.db = sqlite3.connect(
+                uri, uri=True, isolation_level=None, timeout=30.0, check_same_thread=False
+            )
+            store.db.execute("PRAGMA query_only = ON")
+            store.db.create_function("fw_fold", 1, _fold, deterministic=True)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open SQLite store {store.path} read-only: {exc}") from exc
+        return store
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield self.db
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise StoreError(f"write to {self.path} failed: {exc}") from exc
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
+    # -- writes ------------------------------------------------------------------------------
+    def add_documents(self, documents: Iterable[Document], replace: bool = False) -> AddResult:
+        result = AddResult()
+        with self._transaction() as db:
+            # The replaced row's id comes back in the same transaction: check references at commit.
+            db.execute("PRAGMA defer_foreign_keys = ON")
+            for doc in documents:
+                row = db.execute(
+                    "SELECT text_sha256, outlet, url FROM documents WHERE id = ?", (doc.id,)
+                ).fetchone()
+                if row is not None:
+                    same_text = row[0] == rows_mod.text_sha(doc.article.text)
+                    if same_text and not replace:
+                        if rows_mod.other_publisher(doc, row[1], row[2]):
+                            kind, copy = self._copy_of(db, doc)
+                            getattr(result, kind).append(copy)
+                            continue
+                        if self.stored_versions(doc.id) == self.versions:
+                            result.duplicates.append(doc.id)
+                            continue
+                        # The same item, stored by other extractor versions: made again, it replaces them.
+                    # A changed page under the same canonical URL (an updated article, a live page),
+                    # or an explicit reprocess: the new version replaces the old one and its extractions.
+                    db.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
+                    self._insert(db, doc)
+                    result.updated.append(doc.id)
+                    continue
+                self._insert(db, doc)
+                result.stored.append(doc.id)
+        return result
+
+    def _copy_of(self, db: sqlite3.Connection, doc: Document) -> tuple[str, str]:
+        """Store the document as a copy record (another publisher sent the same text): which list
+        of AddResult it goes to (copies; duplicates when that copy is stored; updated when it was
+        stored by other extractor versions), and the id to put there."""
+        record = rows_mod.copy_record(doc)
+        if db.execute("SELECT 1 FROM documents WHERE id = ?", (record.id,)).fetchone():
+            if self.stored_versions(record.id) == self.versions:
+                return "duplicates", doc.id
+            db.execute("DELETE FROM documents WHERE id = ?", (record.id,))
+            self._insert(db, record)
+            return "updated", record.id
+        # The copy has the original's text and no extractions of its own: it counts as a publisher.
+        self._insert(db, record)
+        return "copies", record.id
+
+    def _insert(self, db: sqlite3.Connection, doc: Document) -> None:
+        art = doc.article
+        if art.duplicate_of is None:
+            # Same body under another id (re-publication, URL variant): keep it, point at the first one.
+            first = db.execute(
+                "SELECT id FROM documents WHERE text_sha256 = ? AND duplicate_of IS NULL AND id != ? LIMIT 1",
+                (rows_mod.text_sha(art.text), art.id),
+            ).fetchone()
+            if first:
+                art.duplicate_of = first[0]
+        rows = rows_mod.document_rows(doc, self.versions)
+        for table in (*rows_mod.TABLES, rows_mod.VERSIONS):
+            if rows[table.name]:
+                db.executemany(_INSERTS[table.name], rows[table.name])
+        db.execute("DELETE FROM skips WHERE source = ?", (art.source,))
+
+    def record_skip(self, source: str, reason: str, message: str | None) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO skips (source, reason, message) VALUES (?, ?, ?)"
+                " ON CONFLICT(source) DO UPDATE SET reason = excluded.reason, message = excluded.message,"
+                " at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+                (source, reason, message),
+            )
+
     def search(
         self,
         query: str,
@@ -869,35 +815,3 @@ class SQLiteStore(LinkTables):
                 f'invalid full-text query {query!r} ({exc}); SQLite FTS5 syntax: words, "exact phrases",'
                 " AND, OR, NOT, NEAR(a b, 5), prefix*; put a word in double quotes to search it as written"
             ) from exc
-
-    def find_ids(self, prefix: str, limit: int = 2) -> list[str]:
-        """Document ids that start with ``prefix`` (to accept short ids on the command line)."""
-        pattern = prefix.replace("%", "").replace("_", "") + "%"
-        return [
-            r[0]
-            for r in self.db.execute("SELECT id FROM documents WHERE id LIKE ? LIMIT ?", (pattern, limit))
-        ]
-
-    def skips(
-        self, limit: int = 100, *, offset: int = 0, reason: str | None = None, sort: str | None = None
-    ) -> list[Row]:
-        w = _Where()
-        if reason:
-            w.add("reason = ?", reason.strip().casefold())
-        return _rows(
-            self.db.execute(
-                "SELECT source, reason, message, at FROM skips"
-                + w.sql()
-                + _order("skips", sort)
-                + " LIMIT ? OFFSET ?",
-                [*w.params, limit, offset],
-            )
-        )
-
-    def counts(self) -> dict[str, int]:
-        tables = ("documents", "entities", "mentions", "claims", "times", "place_mentions", "events", "skips")
-        # Table names come from the constant tuple above, never from input.
-        return {t: int(self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
-
-    def close(self) -> None:
-        self.db.close()

@@ -319,7 +319,9 @@ def test_events_bad_period_date_is_refused(store) -> None:  # type: ignore[no-un
         store.query_events(until="2023-02-30")
 
 
-def test_events_filters_become_indexed_sql(store) -> None:  # type: ignore[no-untyped-def]
+def test_events_filters_become_indexed_sql(sqlite_store) -> None:  # type: ignore[no-untyped-def]
+    # SQLite's planner (its trace callback and EXPLAIN QUERY PLAN); PostgreSQL's: the test below.
+    store = sqlite_store
     store.add_documents([make_doc()])
     statements: list[str] = []
     store.db.set_trace_callback(statements.append)
@@ -332,6 +334,34 @@ def test_events_filters_become_indexed_sql(store) -> None:  # type: ignore[no-un
     assert "e.event_type = 'Strategic developments'" in where
     plan = " ".join(str(r[-1]) for r in store.db.execute("EXPLAIN QUERY PLAN " + sql))
     assert "events_type" in plan, plan
+
+
+def test_events_filters_become_indexed_sql_on_postgres(postgres_url: str) -> None:
+    from frontwire.store.postgres import PostgresStore
+
+    store = PostgresStore(postgres_url)
+    try:
+        store.add_documents([make_doc()])
+        statements: list[str] = []
+        execute = store.db.execute
+
+        def traced(sql: str, params=()):  # type: ignore[no-untyped-def]
+            statements.append(sql)
+            return execute(sql, params)
+
+        store.db.execute = traced  # type: ignore[method-assign]
+        store.query_events(sub_type="Agreement")
+        store.db.execute = execute  # type: ignore[method-assign]
+        sql = statements[-1]
+        where = sql.rsplit(" WHERE ", 1)[1].split(" ORDER BY ")[0]
+        assert "IS NULL" not in where and "instr" not in where and "date_" not in where
+        assert where.count("e.event_type = ?") == 1 and "e.sub_event_type = ?" in where
+        store.conn.execute("SET enable_seqscan = off")  # a one-document table: ask whether the index serves
+        params = ["Strategic developments", "Agreement", 100, 0]
+        plan = " ".join(r[0] for r in store.db.execute("EXPLAIN " + sql, params).fetchall())
+        assert "events_type" in plan, plan
+    finally:
+        store.close()
 
 
 def test_events_migration_keeps_documents_of_the_previous_schema(
@@ -353,7 +383,13 @@ def test_events_migration_keeps_documents_of_the_previous_schema(
     store = open_store(path)
     try:
         names = [r[0] for r in store.db.execute("SELECT name FROM migrations ORDER BY name")]
-        assert names == ["m001_documents", "m002_claims_times_places", "m003_events", "m004_link"]
+        assert names == [
+            "m001_documents",
+            "m002_claims_times_places",
+            "m003_events",
+            "m004_link",
+            "m005_versions",
+        ]
         kept = store.get("old1")
         assert kept.article.title == "Old title" and kept.events == []
         assert store.counts()["documents"] == 1 and store.counts()["events"] == 0

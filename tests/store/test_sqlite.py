@@ -172,7 +172,13 @@ def test_sqlite_migrations_run_once_and_wal(tmp_path: Path) -> None:
     open_store(path).close()
     db = sqlite3.connect(path)
     names = [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY name")]
-    assert names == ["m001_documents", "m002_claims_times_places", "m003_events", "m004_link"]
+    assert names == [
+        "m001_documents",
+        "m002_claims_times_places",
+        "m003_events",
+        "m004_link",
+        "m005_versions",
+    ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
