@@ -4,8 +4,8 @@ The client (the ``frontwire scale`` process) plans, commits and links exactly as
 does; only the process step runs on the cluster. The planned batches (the runner's own batches of
 ``BATCH_SIZE`` items, so commits and links see the same batches as ``run``) are grouped into tasks:
 at most ``task_items`` items each, and a new task where a container file (a WARC or JSONL file)
-ends, so a WARC file is one task. An input smaller than the cluster's first round of tasks is
-split finer, about four tasks per worker, so every worker has work.
+ends, so a WARC file is one task. An input smaller than the cluster's first round of tasks goes
+out one batch a task, so that every worker has work to the end.
 
 Items travel as plain data (``RawItem`` bytes, ingest skips as ``Outcome``s) and documents come
 back without their spaCy Doc. Each worker loads its ``Resources`` once (a worker plugin loads them
@@ -37,8 +37,8 @@ from frontwire.runner import Batch, Processed, process
 # Articles per task: large enough that Dask's few milliseconds per task vanish against ~100 s of
 # work, small enough that a lost worker costs little (notes/distributed.md).
 TASK_ITEMS = 1000
-# Tasks per worker when the whole input fits in the first round (load balance of small inputs).
-SMALL_INPUT_TASKS_PER_WORKER = 4
+# Tasks read ahead at most, to tell a small input (split finer) from a large one.
+HEAD_TASKS = 8
 # Seconds between calls of ``on_wait`` while the next result in input order is not back.
 WAIT_TICK = 0.25
 
@@ -114,14 +114,16 @@ def split_tasks(
     """Group consecutive batches into tasks, in input order (see the module docstring)."""
     it = iter(batches)
     head: list[Batch] = []
-    first_round = max(1, workers) * task_items
-    while sum(len(b) for b in head) < first_round and (batch := next(it, None)) is not None:
+    # Read ahead one round of tasks (at most HEAD_TASKS of them: memory stays bounded on a large
+    # cluster) to tell a small input from a large one.
+    first_round = min(max(1, workers), HEAD_TASKS) * task_items
+    seen = 0
+    while seen < first_round and (batch := next(it, None)) is not None:
         head.append(batch)
-    limit = task_items
-    if sum(len(b) for b in head) < first_round:
-        # The whole input is here: about four tasks per worker, of whole batches.
-        per_task = -(-len(head) // (max(1, workers) * SMALL_INPUT_TASKS_PER_WORKER))
-        limit = min(task_items, max(1, per_task) * max((len(b) for b in head), default=1))
+        seen += len(batch)
+    # The whole input is here: one batch a task, so that the workers finish together (a batch is
+    # about a second of work, a task's overhead a few milliseconds).
+    limit = task_items if seen >= first_round else 1
     task: list[Batch] = []
     size = 0
     for batch in _chain(head, it):
