@@ -7,6 +7,10 @@ Resolution rules (documented here because they are choices):
 - deictic expressions ("today", "on Monday", "last week", "two days ago") read from the publication date;
 - anaphoric ones ("the following day", "two days later", "a year earlier") from the most recent date
   of the text fine enough to be moved by their unit, else from the publication date (lower confidence);
+- deictic words ("today", "tomorrow", "tonight", "yesterday") inside a quotation or the content of a reported
+  statement read from the day the text gives that statement ("'... today,' he said on Monday"; "said on
+  Monday that ... tomorrow"), when it gives one (a day-precise expression attached to the speech verb);
+  else from the publication date;
 - a weekday alone is the publication day when it names that weekday (wire convention: "said Friday" in
   Friday's paper), else the most recent such day before publication, or the next one when the clause
   is in the future tense ("will meet on Friday");
@@ -33,8 +37,9 @@ from typing import Any
 
 from frontwire.model import Document, TimeExpression
 from frontwire.timex._lexicon import Lexicon, load_lexicon
-from frontwire.timex._recognise import recognise
-from frontwire.timex._resolve import Context, Resolver, make_tense, parse_published
+from frontwire.timex._recognise import Candidate, recognise
+from frontwire.timex._resolve import Context, Resolution, Resolver, make_tense, parse_published
+from frontwire.timex._speech import Dated, statement_at, statements
 
 EXTRACTOR = "timex.rules/1"
 
@@ -52,15 +57,51 @@ def _shared_lexicon() -> Lexicon:
     return load_lexicon()
 
 
+def _restate(
+    text: str, lex: Lexicon, ctx: Context, resolved: list[tuple[Candidate, Resolution]]
+) -> list[tuple[Candidate, Resolution]]:
+    """Deictic words inside a dated statement re-read from the statement's day (see the module rules)."""
+    deictic = [i for i, (c, r) in enumerate(resolved) if _is_deictic(c) and r.interval is not None]
+    if not deictic or ctx.dct is None:
+        return resolved
+    dated = [
+        Dated(c.start, c.end, r.interval.start, c.text)
+        for c, r in resolved
+        if r.interval is not None and r.interval.gran == "day" and r.type in ("DATE", "TIME")
+    ]
+    found = statements(text, lex["speech"], dated)
+    if not found:
+        return resolved
+    out = list(resolved)
+    for i in deictic:
+        c, _ = resolved[i]
+        st = statement_at(found, c.start, c.end)
+        if st is None or st.day == ctx.dct:
+            continue
+        again = Resolver(lex, Context(dct=st.day, tense=ctx.tense), text)
+        res = again.resolve(c)
+        if res is not None and res.interval is not None:
+            res.anchor = st.anchor
+            out[i] = (c, res)
+    return out
+
+
+def _is_deictic(c: Candidate) -> bool:
+    p = c.pattern
+    return p is not None and (p.kind == "deictic" or (p.kind == "clock" and bool(c.groups.get("deictic"))))
+
+
 def extract_text(text: str, published: str | None, lex: Lexicon, doc: Any = None) -> list[TimeExpression]:
     """Time expressions of one text; ``doc`` (the spaCy Doc of ``text``) adds candidates and tense."""
     ctx = Context(dct=parse_published(published), tense=make_tense(doc, lex, text))
     resolver = Resolver(lex, ctx, text)
-    out: list[TimeExpression] = []
+    resolved: list[tuple[Candidate, Resolution]] = []
     for cand in recognise(text, doc, lex):
         res = resolver.resolve(cand)
-        if res is None:
-            continue
+        if res is not None:
+            resolved.append((cand, res))
+    out: list[TimeExpression] = []
+    for cand, res in _restate(text, lex, ctx, resolved):
         if res.type == "DURATION":
             value, precision = res.duration, None
         elif res.interval is not None:
