@@ -321,6 +321,14 @@ def run_command(
     ] = False,
     gazetteer: GazetteerOption = None,
     date_order: DateOrderOption = None,
+    reprocess_stale: Annotated[
+        bool,
+        typer.Option(
+            "--reprocess-stale",
+            help="Process again the stored inputs whose documents were made by other extractor versions"
+            " than the installed ones (after an upgrade), replacing them; the rest are not redone.",
+        ),
+    ] = False,
 ) -> None:
     """Ingest, process and store: extraction, entities, times, places and claims, into the store."""
     from frontwire.runner import run
@@ -353,6 +361,7 @@ def run_command(
                 url=url,
                 on_progress=advance,
                 reprocess=reprocess,
+                reprocess_stale=reprocess_stale,
             )
         except FrontwireError as exc:
             raise _fail(exc) from exc

@@ -103,15 +103,27 @@ def plan(
     url: str | None = None,
     reprocess: bool = False,
     on_known: Callable[[RawItem], None] | None = None,
+    reprocess_stale: bool = False,
 ) -> Iterator[RawItem | Outcome]:
     """What to process: every input item with the hints applied, less those whose exact bytes are
-    already stored (reported to ``on_known``) unless ``reprocess``; ingest skips pass through."""
+    already stored (reported to ``on_known``) unless ``reprocess``; ingest skips pass through.
+    With ``reprocess_stale``, stored items whose documents were made by other extractor versions
+    than the installed ones (``Store.stale_documents``) are processed again (and replace them)."""
     from frontwire.ingest import iter_items
+    from frontwire.store.rows import installed_versions
 
+    stale: set[str] | None = None
     for entry in iter_items(inputs, settings, follow=follow):
         if isinstance(entry, RawItem):
             entry = set_hints(entry, published, url)
-            if not reprocess and store.has_raw(sha256_hex(entry.data)):
+            raw = sha256_hex(entry.data)
+            if not reprocess and store.has_raw(raw):
+                if reprocess_stale:
+                    if stale is None:
+                        stale = store.stale_documents(installed_versions())
+                    if raw in stale:
+                        yield entry
+                        continue
                 if on_known:
                     on_known(entry)
                 continue
@@ -241,6 +253,7 @@ def run(
     reprocess: bool = False,
     link: bool = True,
     executor: Executor | None = None,
+    reprocess_stale: bool = False,
 ) -> RunSummary:
     """Ingest ``inputs``, process every new item, store it and link it; returns the summary.
 
@@ -250,6 +263,8 @@ def run(
     version of frontwire). ``link`` runs the after-commit step on each batch. ``executor`` runs the
     process step (default: in this process, or a pool of ``settings.workers``; frontwire.scale
     passes its Dask executor); plan, commit and after-commit always run here, in input order.
+    ``reprocess_stale`` processes again only the stored items whose documents were made by other
+    extractor versions than the installed ones (they then replace their stored versions).
     """
     summary = RunSummary()
     t0 = time.perf_counter()
@@ -262,7 +277,7 @@ def run(
 
     items = plan(
         inputs, settings, store, follow=follow, published=published, url=url, reprocess=reprocess,
-        on_known=known,
+        on_known=known, reprocess_stale=reprocess_stale,
     )  # fmt: skip
     batches = batched(items, BATCH_SIZE)
     if executor is None:

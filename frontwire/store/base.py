@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -61,6 +61,11 @@ class Store(Protocol):
 
     def has_raw(self, raw_sha256: str) -> str | None:
         """Id of the stored document made from exactly these input bytes, if any (fast resume)."""
+        ...
+
+    def stale_documents(self, versions: Mapping[str, str]) -> set[str]:
+        """``raw_sha256`` of stored documents made with other extractor versions than ``versions``
+        (stage -> extractor, as frontwire.pipeline.STAGES), or with unknown ones."""
         ...
 
     def record_skip(self, source: str, reason: str, message: str | None) -> None:
