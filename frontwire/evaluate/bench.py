@@ -581,6 +581,25 @@ def link_rows(link: dict[str, Any]) -> list[dict[str, Any]]:
                     rerun["unchanged"],
                 )
         if len(sizes) > 1:
+            cpus = [runs[str(n)]["modes"][mode].get("cpu_s", 0.0) for n in sizes]
+            for n, cpu in zip(sizes, cpus, strict=True):
+                add(
+                    f"link {batch} docs vs {n:,} stored ({mode}): total CPU s",
+                    cpu,
+                    f"same batch vs {base:,} stored",
+                    cpus[0],
+                    "process CPU time: not inflated by other load",
+                )
+            cpu_exp = growth_exponent(sizes, cpus)
+            add(
+                f"link growth exponent, CPU ({mode}, {sizes[0]:,} -> {sizes[-1]:,})",
+                cpu_exp,
+                "per-batch time linear in the store",
+                1.0,
+                "from process CPU time",
+                "< 1",
+                None if cpu_exp is None else cpu_exp < 1,
+            )
             secs = [runs[str(n)]["modes"][mode]["seconds"] for n in sizes]
             exp = growth_exponent(sizes, secs)
             add(
