@@ -57,6 +57,9 @@ class TextRules:
     languages: int
     article_categories: frozenset[str]  # categories the light mode (already-extracted text) removes
     article_keep: re.Pattern[str] | None  # lines the light mode keeps although a category rule names them
+    edge_max_words: int = 12
+    edge_closing: re.Pattern[str] | None = None  # a short sentence right after the body (closing line)
+    edge_opening: re.Pattern[str] | None = None  # a dateline or numbered subheading right before it
 
 
 def _group(parts: dict[str, list[str]], anchor: str = "") -> re.Pattern[str] | None:
@@ -112,6 +115,11 @@ def load_rules() -> TextRules:
                 re.compile("|".join(f"(?:{p})" for p in data["article_mode"]["keep"]), re.I)
                 if data["article_mode"]["keep"]
                 else None
+            ),
+            edge_max_words=int(data["edges"]["max_words"]),
+            edge_closing=re.compile(data["edges"]["closing"]),
+            edge_opening=re.compile(
+                f"(?:{data['edges']['dateline']})|(?:{data['edges']['numbered_heading']})"
             ),
         )
     except (OSError, KeyError, TypeError, ValueError, re.error) as exc:
@@ -534,6 +542,14 @@ def _bridge(lines: list[_Line], first: int, last: int, boxes: set[int]) -> tuple
 # Lines the zone never grows across: the article is over (or not yet begun) on their other side.
 _BARRIERS = frozenset({"teaser", "comments", "footer", "newsletter", "cookie", "section_end"})
 EXTEND_COST = 5.0
+
+
+def _inline_teaser(line: _Line) -> bool:
+    """An ALL-CAPS headline (5+ words) between two paragraphs is a teaser inside the article, not its end."""
+    text = line.text
+    return line.words >= 5 and text.upper() == text and text.lower() != text
+
+
 EXTEND_GIVE_UP = -150.0
 
 
@@ -544,7 +560,9 @@ def _extend(lines: list[_Line], first: int, last: int) -> tuple[int, int]:
         run, best, best_i = 0.0, 0.0, None
         for j in indices:
             line = lines[j]
-            if line.reason in _BARRIERS or line.score <= HARD_BREAK or line.bio:
+            if line.score <= HARD_BREAK or line.bio:
+                break
+            if line.reason in _BARRIERS and not (line.reason == "teaser" and _inline_teaser(line)):
                 break
             run += line.score - EXTEND_COST
             if run > best:
@@ -671,6 +689,33 @@ def _mark_author_box(
         return
 
 
+def _edges(lines: list[_Line], first: int, last: int, rules: TextRules) -> tuple[int, int]:
+    """Keep the short lines the zone search leaves at the body's edges: a closing one-line sentence
+    ("Glory to Ukraine!") after it, a dateline ("KYIV, Ukraine (AP) —") or a numbered subheading
+    ("1. The front line") before it. Only lines no rule names; one line each side."""
+
+    def fits(line: _Line, pattern: re.Pattern[str] | None) -> bool:
+        return (
+            pattern is not None
+            and line.reason is None
+            and not line.bio
+            and 1 <= line.words <= rules.edge_max_words
+            and pattern.match(line.plain) is not None
+        )
+
+    if last + 1 < len(lines) and last >= first and fits(lines[last + 1], rules.edge_closing):
+        nxt = lines[last + 2] if last + 2 < len(lines) else None
+        # not the first of a run of short sentences (a list of links, a teaser box)
+        if nxt is None or nxt.score >= 60 or not fits(nxt, rules.edge_closing):
+            last += 1
+    if first > 0 and fits(lines[first - 1], rules.edge_opening):
+        prev = lines[first - 2] if first > 1 else None
+        # a numbered line after another is a list (most-read boxes), not a subheading
+        if prev is None or not fits(prev, rules.edge_opening):
+            first -= 1
+    return first, last
+
+
 def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> CleanText:
     """Split a text dump into article body and boilerplate, and recover the metadata it states.
 
@@ -716,7 +761,8 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
     zone, boxes = _zone(lines)
     # Sparse stretches first (a list closing a paragraph), then across gaps to more prose.
     zone = (0, len(lines) - 1) if zone is None else _bridge(lines, *_extend(lines, *zone), boxes)
-    first, last = _extend(lines, *zone)
+    core_first, last = _extend(lines, *zone)
+    first, last = _edges(lines, core_first, last, rules)
     reasons: dict[int, str] = {}
     for i, line in enumerate(lines):
         if i < first or i > last:
@@ -779,6 +825,7 @@ def clean_text(text: str, rules: TextRules, max_chars: int | None = None) -> Cle
         title_i is None
         and lead is not None
         and lead.reason is None
+        and first == core_first  # a dateline or numbered subheading kept at the edge is no headline
         and _title_like(lead)
         and first < last
         and not _continues(lead, lines[first + 1], rules)

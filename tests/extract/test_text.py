@@ -552,3 +552,82 @@ def test_text_browser_reprint_and_inbox_notices_are_removed() -> None:
     # Already-extracted text loses the browser notice too.
     light = clean_article(f"{browser}\n\n{BODY}", load_rules())
     assert light.body == BODY
+
+
+def _body_with(chrome: list[str], head: str = "", tail: str = "") -> str:
+    half = len(ARTICLE_SENTENCES) // 2
+    text = (
+        "Station reopens\n\n"
+        + (head + "\n\n" if head else "")
+        + "\n\n".join(ARTICLE_SENTENCES[:half])
+        + "\n\n"
+        + "\n\n".join(chrome)
+        + "\n\n"
+        + "\n\n".join(ARTICLE_SENTENCES[half:])
+        + ("\n\n" + tail if tail else "")
+    )
+    return clean(text).body
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        # newsroom promos: follow a channel, read other topics
+        "Follow Frontline Daily on Facebook, Twitter (@FrontlineDaily) and Instagram for the latest news.",
+        "Subscribe to our Telegram channel to get the most important news of the day first.",
+        "Read other topics of the day on our Telegram channel and follow us on Viber.",
+        "Email the editor at desk@example.com or follow her @editor. Follow us on Twitter @FrontlineDaily.",
+        # ALL-CAPS related-story teasers
+        "KYIV MAYOR SAYS CITY HAS ENOUGH GENERATORS FOR THE WINTER AHEAD",
+        "SENATORS BACK 'AID FOR UKRAINE' BILL IN LATE VOTE",
+        # photo captions ending in a credit
+        "Rescuers search the rubble of a building hit by a missile in Dnipro on Sunday. (Photo: Reuters)",
+        "A soldier fires a howitzer towards Russian positions near Bakhmut, Donetsk region. (Jane Doe/AP)",
+        "Firefighters work at the site of a drone strike in Odesa on Monday. Photo by John Roe/AFP",
+        "A destroyed bridge near the front line, seen from a drone. Photograph: John Roe/Getty Images",
+        "An artist's impression of the new station hall, which opened on Saturday. Credit: Example Rail",
+        # video teasers
+        "WATCH: Drone footage shows the scale of the damage to the station roof after the strike",
+        "Video: Residents describe the night the missiles hit the eastern city and its railway",
+        # live-blog prompts
+        "Follow our live coverage of the war in Ukraine for the latest developments.",
+        "Refresh this page for the latest updates.",
+    ],
+)
+def test_text_issue11_chrome_kinds_are_removed(chrome: str) -> None:
+    body = _body_with([chrome])
+    assert chrome not in body
+    for sentence in ARTICLE_SENTENCES:
+        assert sentence in body
+
+
+def test_text_caps_subheadings_and_mentions_of_channels_stay() -> None:
+    keep = [
+        "WHAT HAPPENS NEXT?",  # a short capitals subheading, a question
+        "THE FRONT LINE",
+        "The governor told residents to follow the regional administration on Telegram for air raid alerts.",
+        "The minister said the photo was taken by a soldier near the front line.",
+    ]
+    body = _body_with(keep)
+    for line in keep:
+        assert line in body
+
+
+def test_text_short_body_lines_at_the_edges_stay() -> None:
+    body = _body_with([], head="KYIV, Ukraine (AP) —", tail="Glory to Ukraine!")
+    assert body.startswith("KYIV, Ukraine (AP) —")
+    assert body.rstrip().endswith("Glory to Ukraine!")
+    body = _body_with([], head="1. The front line")
+    assert body.startswith("1. The front line")
+    for sentence in ARTICLE_SENTENCES:
+        assert sentence in body
+
+
+def test_text_edge_rules_do_not_take_lists_or_chrome() -> None:
+    # a closing line followed by more short lines is a box of links; contributor lines are chrome
+    body = _body_with([], tail="Read this too!\n\nAnother story.\n\nA third story.")
+    assert "Read this too!" not in body
+    body = _body_with([], tail="Jane Doe contributed reporting from Kharkiv.")
+    assert "contributed reporting" not in body
+    body = _body_with([], head="9. Most read story of the week\n\n10. Another most read story")
+    assert "Most read story" not in body and "Another most read" not in body
