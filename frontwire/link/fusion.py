@@ -73,6 +73,20 @@ def _precision_key(e: EventView) -> tuple[int, int, float, str]:
     return (e.geo_precision or 9, e.time_precision or 9, -e.confidence, e.id)
 
 
+# Grid cells for candidate lookups: 1.5 degrees of latitude (167 km) by 3 of longitude (193 km at
+# 50 N, 150 km at 60 N), so every place within MAX_KM[3] of an event lies in its cell or a neighbour.
+CELL_LAT, CELL_LON = 1.5, 3.0
+
+
+def cell(lat: float, lon: float) -> int:
+    return math.floor(lat / CELL_LAT) * 1000 + math.floor(lon / CELL_LON)
+
+
+def neighbour_cells(lat: float, lon: float) -> list[int]:
+    row, col = math.floor(lat / CELL_LAT), math.floor(lon / CELL_LON)
+    return [(row + dr) * 1000 + (col + dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
+
+
 def cluster_id(founding_event_id: str) -> str:
     return "k" + sha256_hex(f"cluster|{founding_event_id}")[:15]
 
@@ -119,24 +133,42 @@ def distance(a: EventView, b: EventView) -> float | None:
 def assign(new: Sequence[EventView], clusters: Iterable[Cluster]) -> list[Cluster]:
     """Put each new event into the closest compatible cluster or a new one; returns the clusters changed.
 
-    Events are taken in date then id order, so the same batch always fuses the same way.
+    Events are taken in date then id order, so the same batch always fuses the same way. Clusters are
+    bucketed by event type and the grid cell of their anchor, so an event is compared only with the
+    clusters that could be within reach, not with every candidate of the batch.
     """
-    pool = list(clusters)
+    buckets: dict[tuple[str, int | None], list[Cluster]] = {}
+
+    def key(c: Cluster) -> tuple[str, int | None]:
+        a = c.anchor
+        return a.event_type, (cell(a.lat, a.lon) if a.lat is not None and a.lon is not None else None)
+
+    for c in clusters:
+        if c.members:
+            buckets.setdefault(key(c), []).append(c)
     changed: dict[str, Cluster] = {}
     for e in sorted(new, key=lambda e: (e.date_start or "9999", e.doc_id, e.id)):
         best: tuple[float, Cluster] | None = None
-        for c in pool:
-            if any(m.doc_id == e.doc_id for m in c.members):
-                continue  # one document's sentences are its own events (the stage already split them)
-            d = distance(e, c.anchor)
-            if d is not None and (best is None or d < best[0]):
-                best = (d, c)
+        if e.lat is not None and e.lon is not None:
+            for k in neighbour_cells(e.lat, e.lon):
+                for c in buckets.get((e.event_type, k), ()):
+                    if any(m.doc_id == e.doc_id for m in c.members):
+                        continue  # one document's sentences are its own events (the stage split them)
+                    d = distance(e, c.anchor)
+                    if d is not None and (best is None or d < best[0]):
+                        best = (d, c)
         if best is None:
             target = Cluster(cluster_id(e.id))
-            pool.append(target)
+            target.members.append(e)
+            buckets.setdefault(key(target), []).append(target)
         else:
             target = best[1]
-        target.members.append(e)
+            before = key(target)
+            target.members.append(e)
+            after = key(target)
+            if after != before:  # a more precise member moved the anchor
+                buckets[before].remove(target)
+                buckets.setdefault(after, []).append(target)
         changed[target.id] = target
     return list(changed.values())
 

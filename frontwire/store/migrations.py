@@ -333,6 +333,19 @@ def m005_versions() -> str:
         """
 
 
+@migration("m007_link_indexes")
+def m007_link_indexes() -> str:
+    # The link step at scale: a cluster's member events are updated by event id, a claim's places
+    # replaced by claim, and candidate clusters looked up by type and grid cell (about 1.5 x 3
+    # degrees, computed on write) with the date range, instead of a type-wide date range scan.
+    return """
+        CREATE INDEX events_id ON events(id);
+        CREATE INDEX claim_fact_places_claim ON claim_fact_places(doc_id, claim_id);
+        ALTER TABLE clusters ADD COLUMN cell INTEGER;
+        CREATE INDEX clusters_cell ON clusters(event_type, cell, date_end, date_start);
+        """
+
+
 def migrate(db: sqlite3.Connection) -> list[str]:
     """Apply pending migrations in order; returns the names applied now."""
     db.execute(

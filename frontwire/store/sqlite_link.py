@@ -11,16 +11,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from frontwire.link.duplicates import Fingerprint
-from frontwire.link.fusion import WIDEN_DAYS, Cluster, EventView
+from frontwire.link.fusion import WIDEN_DAYS, Cluster, EventView, cell, neighbour_cells
 from frontwire.model import Contradiction, EventCluster
 from frontwire.store.base import Row
 
 # SQLite's default limit on host parameters is 32766 on current builds, 999 on old ones.
 CHUNK = 900
-# Degrees of latitude/longitude around an event within which candidate clusters are read (the
-# widest fusion distance, 150 km, is under 1.4 degrees of latitude; longitude degrees shrink
-# towards the poles, so the box is wider there).
-BOX_LAT, BOX_LON = 1.5, 3.0
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -43,18 +39,20 @@ class LinkTables:
 
     # -- documents ------------------------------------------------------------------------------
     def link_documents(self, doc_ids: Sequence[str]) -> list[Row]:
-        """id, text, published, outlet, duplicate_of of these documents (stored order)."""
+        """id, text, published, outlet, duplicate_of of these documents, in the order given (the order
+        they were committed: within a batch, the earlier copy is the original)."""
+        position = {d: i for i, d in enumerate(doc_ids)}
         out: list[Row] = []
         for part in _chunks(list(doc_ids)):
             marks = ",".join("?" * len(part))
             out += _rows(
                 self.db.execute(
                     f"SELECT id, text, published, outlet, duplicate_of, stored_at FROM documents"
-                    f" WHERE id IN ({marks}) ORDER BY stored_at, id",
+                    f" WHERE id IN ({marks})",
                     list(part),
                 )
             )
-        return out
+        return sorted(out, key=lambda r: position[r["id"]])
 
     def fingerprint_candidates(self, bands: Iterable[str], exclude: Sequence[str] = ()) -> list[Fingerprint]:
         """Stored fingerprints sharing at least one band key (the LSH candidates)."""
@@ -137,33 +135,30 @@ class LinkTables:
         out: list[EventView] = []
         for part in _chunks(list(doc_ids)):
             marks = ",".join("?" * len(part))
-            where = f"e.cluster_id IS NULL AND e.doc_id IN ({marks})"
+            # coalesce() keeps the planner on the document index (an IS NULL test would walk the
+            # cluster index over every event never clustered); it reads the same on PostgreSQL.
+            where = f"coalesce(e.cluster_id, '') = '' AND e.doc_id IN ({marks})"
             out += [v for v, _ in self._views(where, part, party)]
         return out
 
     def candidate_clusters(self, events: Sequence[EventView], party: Any) -> list[Cluster]:
-        """Stored clusters that could hold any of ``events``: same event type, nearby, overlapping dates."""
+        """Stored clusters that could hold any of ``events``: same event type, in the event's grid cell
+        or a neighbour, with dates within the widest fusion window."""
         ids: set[str] = set()
         for e in events:
             if e.lat is None or e.lon is None or not e.date_start or not e.date_end:
                 continue
-            widen = timedelta(days=2 * WIDEN_DAYS[3])
+            widen = timedelta(days=WIDEN_DAYS.get(e.time_precision or 3, WIDEN_DAYS[3]) + WIDEN_DAYS[3])
             lo = (date.fromisoformat(e.date_start) - widen).isoformat()
             hi = (date.fromisoformat(e.date_end) + widen).isoformat()
+            cells = neighbour_cells(e.lat, e.lon)
+            marks = ",".join("?" * len(cells))
             ids.update(
                 r[0]
                 for r in self.db.execute(
-                    "SELECT id FROM clusters WHERE event_type = ? AND date_end >= ? AND date_start <= ?"
-                    " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
-                    (
-                        e.event_type,
-                        lo,
-                        hi,
-                        e.lat - BOX_LAT,
-                        e.lat + BOX_LAT,
-                        e.lon - BOX_LON,
-                        e.lon + BOX_LON,
-                    ),
+                    f"SELECT id FROM clusters WHERE event_type = ? AND cell IN ({marks})"
+                    " AND date_end >= ? AND date_start <= ?",
+                    (e.event_type, *cells, lo, hi),
                 )
             )
         return self.load_clusters(sorted(ids), party)
@@ -193,13 +188,14 @@ class LinkTables:
                     "INSERT OR REPLACE INTO clusters (id, event_type, sub_event_type, place, place_id, lat, lon,"
                     " geo_precision, date, date_start, date_end, time_precision, fatalities_low, fatalities_best,"
                     " fatalities_high, corroboration, claimed_only, first_reported, n_events, outlets_json,"
-                    " documents_json, events_json, disagreements_json, extractor)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " documents_json, events_json, disagreements_json, extractor, cell)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (c.id, c.event_type, c.sub_event_type, c.place, c.place_id, c.lat, c.lon, c.geo_precision,
                      c.date, start or None, end or None, c.time_precision, fat.get("low"), fat.get("best"),
                      fat.get("high"), c.corroboration, int(c.claimed_only), c.first_reported, len(c.events),
                      json.dumps(c.outlets), json.dumps(c.documents), json.dumps(c.events),
-                     json.dumps(c.disagreements, ensure_ascii=False), c.extractor),
+                     json.dumps(c.disagreements, ensure_ascii=False), c.extractor,
+                     cell(c.lat, c.lon) if c.lat is not None and c.lon is not None else None),
                 )  # fmt: skip
                 for part in _chunks(c.events):
                     marks = ",".join("?" * len(part))
