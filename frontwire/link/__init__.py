@@ -103,7 +103,21 @@ def _link_claims(store: Any, documents: Sequence[Document], resources: Any) -> i
     since, until = rules.window(dates[0], dates[-1]) if dates else (None, None)
     stored = store.claim_fact_candidates(places, since, until, exclude_docs=[d.id for d in documents])
     candidates = [contradictions.ClaimFacts.from_json(r) for r in stored]
-    found = contradictions.find_contradictions(facts, candidates, rules)
+    # Two claims can only disagree about a place they share: compare each new claim with the stored
+    # and new claims that name one of its places, not with the whole batch's candidates.
+    by_place: dict[str, list[Any]] = {}
+    for f in [*candidates, *facts]:
+        for key in _place_keys(f):
+            by_place.setdefault(key, []).append(f)
+    found: dict[str, Any] = {}
+    for f in facts:
+        near = {x.key(): x for k in _place_keys(f) for x in by_place[k] if x is not f}
+        for c in contradictions.find_contradictions([f], list(near.values()), rules):
+            found.setdefault(c.id, c)
     if found:
-        store.save_contradictions(found)
+        store.save_contradictions(sorted(found.values(), key=lambda c: c.id))
     return len(found)
+
+
+def _place_keys(f: Any) -> set[str]:
+    return set(f.places) | {n.casefold() for n in f.place_names}
