@@ -8,12 +8,15 @@ FTS5's: adjacent phrases (an implicit AND) bind tightest, then NOT, AND, OR, all
 A query FTS5 would refuse is a QueryError here too, with the same message.
 
 :func:`tsquery` compiles a query to one SQL ``tsquery`` expression over the PostgreSQL functions
-``fw_tsq`` (a phrase, tokenised as the stored text: see the PostgreSQL migrations) and ``fw_near``;
-every word is a parameter (``?``), never SQL.
+``fw_tsq`` (a phrase of :func:`tokens`) and ``fw_near``; every word is a parameter (``?``), never
+SQL. :func:`tsvector` makes the stored documents' tsvector from the same :func:`tokens`.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +30,54 @@ COLUMNS = ("title", "text")
 WEIGHTS = {"title": "A", "text": "D"}  # the setweight labels of the stored tsvector
 NEAR_DEFAULT = 10
 _PUNCT = set("(){}:,+*-^")
+
+
+# -- tokens, as FTS5's unicode61 tokenizer with remove_diacritics 2 makes them ------------------------
+_LATIN_MARKS = re.compile(r"([a-z])[\u0300-\u036f]+")
+_MAX_POS = 16383  # PostgreSQL's largest tsvector position
+_MAX_POSITIONS = 256  # positions kept per lexeme
+_MAX_LEXEME = 2047  # bytes
+
+
+def _token_char(c: str) -> bool:
+    return unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "Co"
+
+
+def tokens(text: str) -> list[str]:
+    """The words of ``text`` as FTS5 unicode61 (remove_diacritics 2) indexes them: runs of letters
+    and digits, lower case, diacritics removed from Latin letters (Cyrillic and Greek keep theirs)."""
+    low = unicodedata.normalize("NFD", text.lower().replace("ς", "σ"))
+    low = unicodedata.normalize("NFC", _LATIN_MARKS.sub(r"\1", low))
+    out: list[str] = []
+    word: list[str] = []
+    for c in low:
+        if _token_char(c):
+            word.append(c)
+        elif word:
+            out.append("".join(word))
+            word = []
+    if word:
+        out.append("".join(word))
+    return out
+
+
+def tsvector(title: str | None, text: str) -> str:
+    """The tsvector literal of a document: title words (weight A), then body words, in order."""
+    positions: dict[str, list[str]] = defaultdict(list)
+    pos = 0
+    for weight, part in (("A", title or ""), ("", text)):
+        for tok in tokens(part):
+            pos += 1
+            if len(tok.encode()) > _MAX_LEXEME:
+                continue
+            kept = positions[tok]
+            if len(kept) < _MAX_POSITIONS and pos <= _MAX_POS:
+                kept.append(f"{pos}{weight}")
+    out = []
+    for tok, kept in positions.items():
+        lexeme = "'" + tok.replace("\\", "\\\\").replace("'", "''") + "'"
+        out.append(f"{lexeme}:{','.join(kept)}" if kept else lexeme)
+    return " ".join(out)
 
 
 def invalid(query: str, detail: str) -> QueryError:
@@ -280,7 +331,7 @@ def _phrase_sql(p: Phrase, params: list[Any]) -> str:
         weights = "B"  # no column left: a label no stored lexeme has, so nothing matches
     parts = []
     for text, prefix in p.segments:
-        params += [text, weights, prefix]
+        params += [tokens(text), weights, prefix]
         parts.append("fw_tsq(?, ?, ?)")
     sql = parts[0]
     for part in parts[1:]:

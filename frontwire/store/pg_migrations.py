@@ -4,10 +4,10 @@ PostgreSQL types, under the same migration names, each run once in one transacti
 Text columns are ``COLLATE "C"``: comparisons and orders are by code point, as SQLite's BINARY
 collation, whatever the database's locale. SQLite's functions the shared queries use exist here
 too: ``fw_fold`` (Unicode case folding, through ICU when the server has it), ``instr`` and
-``group_concat``. Full-text search is a generated ``tsvector`` over the title (weight A) and the
-body (D), tokenised as FTS5's ``unicode61 remove_diacritics 2`` does (letters and digits, lower
-case, Latin diacritics removed), with a GIN index; ``fw_tsq`` and ``fw_near`` build the queries
-(frontwire/store/fts.py).
+``group_concat``. Full-text search is a ``tsvector`` of the title (weight A) and the body (D),
+tokenised as FTS5's ``unicode61 remove_diacritics 2`` does (letters and digits, lower case, Latin
+diacritics removed: frontwire/store/fts.py, in the writer, so the server only stores it), with a
+GIN index; ``fw_tsq`` and ``fw_near`` build the queries.
 """
 
 from __future__ import annotations
@@ -41,24 +41,15 @@ def _functions(icu: bool) -> str:
         CREATE OR REPLACE AGGREGATE group_concat(text) (SFUNC = fw_concat, STYPE = text);
         CREATE OR REPLACE FUNCTION fw_now() RETURNS text LANGUAGE sql VOLATILE
             AS $$ SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') $$;
-        -- Tokens as FTS5 unicode61 remove_diacritics 2 makes them, separated by single spaces.
-        CREATE OR REPLACE FUNCTION fw_fts_text(x text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-            SELECT regexp_replace(
-                normalize(regexp_replace(normalize(replace(lower(x{uni}), 'ς', 'σ'), NFD),
-                                         '([a-z])[\u0300-\u036f]+', '\1', 'g'), NFC){uni},
-                '[^[:alnum:]]+', ' ', 'g')
-        $$;
-        -- One phrase of a query: its tokens in order, the last one a prefix when asked, restricted
-        -- to the weights given ('' for all).
-        CREATE OR REPLACE FUNCTION fw_tsq(q text, weights text, prefix boolean) RETURNS tsquery
+        -- One phrase of a query: its words (frontwire.store.fts.tokens) in order, the last one a
+        -- prefix when asked, restricted to the weights given ('' for all). Lexemes are taken as
+        -- given (a cast, no dictionary), as the stored tsvector's are.
+        CREATE OR REPLACE FUNCTION fw_tsq(words text[], weights text, prefix boolean) RETURNS tsquery
             LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-            SELECT coalesce(to_tsquery('simple', string_agg(quote_literal(w) || CASE
-                       WHEN prefix AND n = last THEN ':*' || weights
-                       WHEN weights <> '' THEN ':' || weights ELSE '' END, ' <-> ' ORDER BY n)),
-                   to_tsquery('simple', ''))
-            FROM (SELECT w, n, max(n) OVER () AS last
-                  FROM regexp_split_to_table(btrim(fw_fts_text(q)), ' +') WITH ORDINALITY AS t(w, n)
-                  WHERE w <> '') s
+            SELECT coalesce(string_agg(quote_literal(w) || CASE
+                       WHEN prefix AND n = cardinality(words) THEN ':*' || weights
+                       WHEN weights <> '' THEN ':' || weights ELSE '' END, ' <-> ' ORDER BY n), '')::tsquery
+            FROM unnest(words) WITH ORDINALITY AS t(w, n)
         $$;
         -- a and b within n tokens of each other, in either order (FTS5's NEAR).
         CREATE OR REPLACE FUNCTION fw_near(a tsquery, b tsquery, n integer) RETURNS tsquery
@@ -101,10 +92,8 @@ def m001_documents(icu: bool) -> str:
             stored_at {T} NOT NULL DEFAULT fw_now(),
             -- SQLite's rowid: the order rows were written in.
             seq BIGINT GENERATED ALWAYS AS IDENTITY,
-            tsv tsvector GENERATED ALWAYS AS (
-                setweight(to_tsvector('simple', fw_fts_text(coalesce(title, ''))), 'A')
-                || to_tsvector('simple', fw_fts_text(text))
-            ) STORED
+            -- The title's words (weight A) and the body's, made by the writer (fts.tsvector).
+            tsv tsvector NOT NULL DEFAULT ''
         );
         CREATE INDEX documents_raw ON documents(raw_sha256);
         CREATE INDEX documents_text ON documents(text_sha256, seq);
@@ -367,4 +356,14 @@ def m005_versions(icu: bool) -> str:
             extractor {T} NOT NULL,
             PRIMARY KEY (doc_id, stage)
         );
+        """
+
+
+@_migration("m007_link_indexes")
+def m007_link_indexes(icu: bool) -> str:
+    # SQLite's m007: candidate clusters by type and grid cell (events_id and claim_fact_places_claim
+    # came with m004 here).
+    return """
+        ALTER TABLE clusters ADD COLUMN cell INTEGER;
+        CREATE INDEX clusters_cell ON clusters(event_type, cell, date_end, date_start);
         """

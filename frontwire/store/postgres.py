@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from frontwire.errors import MigrationError, StoreError
+from frontwire.link.fusion import cell
 from frontwire.model import Contradiction, Document, EventCluster
 from frontwire.store import fts
 from frontwire.store import rows as rows_mod
@@ -164,7 +165,12 @@ class _Pending:
             rows = [r for doc_rows in self.docs.values() for r in doc_rows[table.name]]
             if table.ignore:
                 rows = _first_of_keys(table, rows)
-            if rows:
+            if rows and table.name == "documents":
+                # The search vector, made here (fts.tsvector) rather than by the server.
+                title, text = table.columns.index("title"), table.columns.index("text")
+                rows = [(*r, fts.tsvector(r[title], r[text])) for r in rows]
+                self.store._copy(table.name, (*table.columns, "tsv"), rows)
+            elif rows:
                 self.store._copy(table.name, table.columns, rows)
         if self.sources:
             db.execute("DELETE FROM skips WHERE source = ANY(?)", (self.sources,))
@@ -344,14 +350,15 @@ class PostgresStore(SQLQueries):
                     "INSERT INTO clusters (id, event_type, sub_event_type, place, place_id, lat, lon,"
                     " geo_precision, date, date_start, date_end, time_precision, fatalities_low, fatalities_best,"
                     " fatalities_high, corroboration, claimed_only, first_reported, n_events, outlets_json,"
-                    " documents_json, events_json, disagreements_json, extractor)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " documents_json, events_json, disagreements_json, extractor, cell)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in _CLUSTER_SET),
                     (c.id, c.event_type, c.sub_event_type, c.place, c.place_id, c.lat, c.lon, c.geo_precision,
                      c.date, start or None, end or None, c.time_precision, fat.get("low"), fat.get("best"),
                      fat.get("high"), c.corroboration, int(c.claimed_only), c.first_reported, len(c.events),
                      json.dumps(c.outlets), json.dumps(c.documents), json.dumps(c.events),
-                     json.dumps(c.disagreements, ensure_ascii=False), c.extractor),
+                     json.dumps(c.disagreements, ensure_ascii=False), c.extractor,
+                     cell(c.lat, c.lon) if c.lat is not None and c.lon is not None else None),
                 )  # fmt: skip
                 if c.events:
                     db.execute("UPDATE events SET cluster_id = ? WHERE id = ANY(?)", (c.id, list(c.events)))
@@ -452,7 +459,7 @@ _CLUSTER_SET = (
     "event_type", "sub_event_type", "place", "place_id", "lat", "lon", "geo_precision", "date", "date_start",
     "date_end", "time_precision", "fatalities_low", "fatalities_best", "fatalities_high", "corroboration",
     "claimed_only", "first_reported", "n_events", "outlets_json", "documents_json", "events_json",
-    "disagreements_json", "extractor",
+    "disagreements_json", "extractor", "cell",
 )  # fmt: skip
 _CONTRADICTION_SET = (
     "kind", "a_doc", "a_claim", "b_doc", "b_claim", "place", "explanation", "confidence", "extractor",
