@@ -7,7 +7,8 @@ from bisect import bisect_right
 from typing import Any
 
 import numpy as np
-from spacy.attrs import IDX, LEMMA, LOWER
+from spacy.attrs import IDX, LEMMA, LOWER, POS
+from spacy.symbols import PROPN, VERB
 
 from frontwire.claims.lexicon import Lexicon, load_lexicon
 from frontwire.claims.quotes import Quote, find_quotes
@@ -38,6 +39,8 @@ _COLON_LINE = re.compile(r"^[ \t]*[\"“]?(?P<who>[A-Z][\w.'’\-, ]{0,80}?)[ \t
 # A colon at the end of a sentence or before a quotation: the clause before it may announce a statement.
 _ANNOUNCE = re.compile(r":[^\S\n]*(?:$|[\"“‘'«`])", re.M)
 MAX_NAME_WORDS = 4
+# How many words before a learned cue verb may hold its speaker for the sentence to be parsed.
+LEARNED_SUBJECT_WINDOW = 8
 MAX_COLON_SOURCE_WORDS = 10
 QUOTE_MARKS = '“”"„«»'
 MIN_DIRECT_COVER = 0.8
@@ -61,10 +64,18 @@ def _candidates(doc: Any, text: str, segments: list[tuple[int, int]], lex: Lexic
     # A sentence ending in a colon may announce a statement with any verb ("X made this comment:").
     hits: set[int] = {i for i, (s, e) in enumerate(segments) if _ANNOUNCE.search(text, s, e)}
     # Compare string hashes over whole token columns: no Python Token object per word.
-    lemma_ids, lower_ids = _cue_hashes(doc.vocab.strings, lex)
-    cols = doc.to_array([LEMMA, LOWER, IDX])
+    lemma_ids, lower_ids, learned_ids, animate_ids = _cue_hashes(doc.vocab.strings, lex)
+    cols = doc.to_array([LEMMA, LOWER, IDX, POS])
     if len(cols):
         found = np.isin(cols[:, 0], lemma_ids) | np.isin(cols[:, 1], lower_ids)
+        if len(learned_ids):
+            # A learned cue is parsed only as a verb with a possible speaker (a name, a person pronoun,
+            # a person or group noun) among the words just before it: parsing costs most of the stage.
+            animate = (cols[:, 3] == PROPN) | np.isin(cols[:, 1], animate_ids)
+            cum = np.concatenate(([0], np.cumsum(animate)))
+            k = np.arange(len(cols))
+            before = cum[k] - cum[np.maximum(0, k - LEARNED_SUBJECT_WINDOW)] > 0
+            found |= np.isin(cols[:, 0], learned_ids) & (cols[:, 3] == VERB) & before
         for idx in cols[found, 2]:
             i = bisect_right(starts, int(idx)) - 1
             if i >= 0 and int(idx) < segments[i][1]:
@@ -72,22 +83,35 @@ def _candidates(doc: Any, text: str, segments: list[tuple[int, int]], lex: Lexic
     return sorted(hits)
 
 
-def _cue_hashes(strings: Any, lex: Lexicon) -> tuple[Any, Any]:
-    """Hash arrays of the cue lemmas and of the first words of phrase cues (cached per lexicon)."""
+def _cue_hashes(strings: Any, lex: Lexicon) -> tuple[Any, Any, Any, Any]:
+    """Hash arrays (cached per lexicon) of the hand cue lemmas, the first words of phrase cues, the
+    learned cue lemmas, and the words that can be a learned cue's speaker."""
     cached = _HASHES.get(id(lex))
     if cached is None:
         first_words = {p.tokens[0] for p in lex.phrases}
+
         # A lemma keeps the case of a capitalised proper-noun reading ("Officials Say" -> "Say").
-        forms = {f for v in lex.verbs for f in (v, v.capitalize(), v.upper())}
+        def forms(learned: bool) -> Any:
+            out = {
+                f
+                for k, v in lex.verbs.items()
+                if v.learned == learned
+                for f in (k, k.capitalize(), k.upper())
+            }
+            return np.array([strings.add(f) for f in out], dtype="uint64")
+
+        animate = {"i", "we", "you", "he", "she", "they"} | set(lex.group_heads) | set(lex.description_heads)
         cached = (
-            np.array([strings.add(v) for v in forms], dtype="uint64"),
+            forms(False),
             np.array([strings.add(w) for w in first_words], dtype="uint64"),
+            forms(True),
+            np.array([strings.add(w) for w in animate], dtype="uint64"),
         )
         _HASHES[id(lex)] = cached
     return cached
 
 
-_HASHES: dict[int, tuple[Any, Any]] = {}
+_HASHES: dict[int, tuple[Any, Any, Any, Any]] = {}
 
 
 def _in_quote(pos: int, quotes: list[Quote]) -> Quote | None:
