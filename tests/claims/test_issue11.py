@@ -63,7 +63,7 @@ def test_quote_hyphen_name_is_direct(resources) -> None:  # type: ignore[no-unty
 
 def test_learned_cues_add_only_frequent_precise_unlisted_verbs() -> None:
     data = {
-        "thresholds": {"min_cue": 3, "min_precision": 0.3},
+        "thresholds": {"min_cue": 3, "min_precision": 0.3, "min_object_precision": 0.35},
         "exclude": ["accord"],
         "verbs": {
             "lambast": {"cue": 5, "verb": 6, "sourced": 5, "slots": {"dobj": 4, "prep:for": 2}},
