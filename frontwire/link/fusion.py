@@ -10,6 +10,7 @@ date and keeps every disagreement (places, dates, fatality counts) beside it.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -58,15 +59,35 @@ class EventView:
 
 @dataclass(slots=True)
 class Cluster:
-    """A cluster being built: its id, its members and the fused record used for matching."""
+    """A cluster being built: its id, its members and the fused record used for matching.
+
+    Members join through ``add``, which keeps the anchor and the member documents up to date (fusion
+    asks for them at every comparison).
+    """
 
     id: str
     members: list[EventView] = field(default_factory=list)
+    _anchor: EventView | None = field(default=None, repr=False, compare=False)
+    _docs: set[str] | None = field(default=None, repr=False, compare=False)
+
+    def add(self, e: EventView) -> None:
+        self.members.append(e)
+        if self._docs is not None:
+            self._docs.add(e.doc_id)
+        if self._anchor is not None and _precision_key(e) < _precision_key(self._anchor):
+            self._anchor = e
+
+    def has_document(self, doc_id: str) -> bool:
+        if self._docs is None:
+            self._docs = {m.doc_id for m in self.members}
+        return doc_id in self._docs
 
     @property
     def anchor(self) -> EventView:
         """The most precise member: the one fusion compares new reports with."""
-        return min(self.members, key=_precision_key)
+        if self._anchor is None:
+            self._anchor = min(self.members, key=_precision_key)
+        return self._anchor
 
 
 def _precision_key(e: EventView) -> tuple[int, int, float, str]:
@@ -101,8 +122,14 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def _window(e: EventView) -> tuple[date, date] | None:
     if not e.date_start or not e.date_end:
         return None
-    widen = timedelta(days=WIDEN_DAYS.get(e.time_precision or 3, 15))
-    return date.fromisoformat(e.date_start) - widen, date.fromisoformat(e.date_end) + widen
+    return _widened(e.date_start, e.date_end, e.time_precision)
+
+
+@functools.lru_cache(maxsize=65536)
+def _widened(start: str, end: str, precision: int | None) -> tuple[date, date]:
+    # Cached: fusion compares each new event with every cluster in reach, and parsing dates dominated.
+    widen = timedelta(days=WIDEN_DAYS.get(precision or 3, 15))
+    return date.fromisoformat(start) - widen, date.fromisoformat(end) + widen
 
 
 def distance(a: EventView, b: EventView) -> float | None:
@@ -130,45 +157,66 @@ def distance(a: EventView, b: EventView) -> float | None:
     return d
 
 
+def _week(day: str) -> int:
+    return date.fromisoformat(day).toordinal() // 7
+
+
 def assign(new: Sequence[EventView], clusters: Iterable[Cluster]) -> list[Cluster]:
     """Put each new event into the closest compatible cluster or a new one; returns the clusters changed.
 
     Events are taken in date then id order, so the same batch always fuses the same way. Clusters are
-    bucketed by event type and the grid cell of their anchor, so an event is compared only with the
-    clusters that could be within reach, not with every candidate of the batch.
+    bucketed by event type, the grid cell and the week of their anchor, so an event is compared only
+    with the clusters that could be within reach in space and time, not with every candidate.
     """
-    buckets: dict[tuple[str, int | None], list[Cluster]] = {}
+    Key = tuple[str, int, int]
+    buckets: dict[Key, list[Cluster]] = {}
 
-    def key(c: Cluster) -> tuple[str, int | None]:
+    def key(c: Cluster) -> Key | None:
         a = c.anchor
-        return a.event_type, (cell(a.lat, a.lon) if a.lat is not None and a.lon is not None else None)
+        if a.lat is None or a.lon is None or not a.date_start:
+            return None  # never fused (no place or no date): kept out of the buckets
+        return a.event_type, cell(a.lat, a.lon), _week(a.date_start)
+
+    def reach(e: EventView) -> list[Key]:
+        window = _window(e)
+        if e.lat is None or e.lon is None or window is None:
+            return []
+        # A cluster's anchor window is widened by at most WIDEN_DAYS[3] on each side.
+        lo = (window[0] - timedelta(days=WIDEN_DAYS[3])).toordinal() // 7
+        hi = (window[1] + timedelta(days=WIDEN_DAYS[3])).toordinal() // 7
+        return [(e.event_type, c, w) for c in neighbour_cells(e.lat, e.lon) for w in range(lo - 1, hi + 1)]
+
+    def put(c: Cluster) -> None:
+        k = key(c)
+        if k is not None:
+            buckets.setdefault(k, []).append(c)
 
     for c in clusters:
         if c.members:
-            buckets.setdefault(key(c), []).append(c)
+            put(c)
     changed: dict[str, Cluster] = {}
     for e in sorted(new, key=lambda e: (e.date_start or "9999", e.doc_id, e.id)):
         best: tuple[float, Cluster] | None = None
-        if e.lat is not None and e.lon is not None:
-            for k in neighbour_cells(e.lat, e.lon):
-                for c in buckets.get((e.event_type, k), ()):
-                    if any(m.doc_id == e.doc_id for m in c.members):
-                        continue  # one document's sentences are its own events (the stage split them)
-                    d = distance(e, c.anchor)
-                    if d is not None and (best is None or d < best[0]):
-                        best = (d, c)
+        for k in reach(e):
+            for c in buckets.get(k, ()):
+                if c.has_document(e.doc_id):
+                    continue  # one document's sentences are its own events (the stage split them)
+                d = distance(e, c.anchor)
+                if d is not None and (best is None or d < best[0]):
+                    best = (d, c)
         if best is None:
             target = Cluster(cluster_id(e.id))
-            target.members.append(e)
-            buckets.setdefault(key(target), []).append(target)
+            target.add(e)
+            put(target)
         else:
             target = best[1]
             before = key(target)
-            target.members.append(e)
+            target.add(e)
             after = key(target)
             if after != before:  # a more precise member moved the anchor
-                buckets[before].remove(target)
-                buckets.setdefault(after, []).append(target)
+                if before is not None:
+                    buckets[before].remove(target)
+                put(target)
         changed[target.id] = target
     return list(changed.values())
 
