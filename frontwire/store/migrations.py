@@ -333,6 +333,61 @@ def m005_versions() -> str:
         """
 
 
+@migration("m006_query_indexes")
+def m006_query_indexes() -> str:
+    # Read indexes for the API's pages at scale (issue 10): each default ORDER BY served by an index
+    # walk that stops at the page's end (events by date, alone or within a type; documents newest
+    # first, then their claims in order), and the place filter as index lookups on the raw names:
+    # place_names holds every distinct spelling of a place name or region (kept by the triggers),
+    # so a query folds a few names instead of every row. ``plain``: printable ASCII only, where
+    # fw_fold() and NOCASE agree. A spelling is never removed (a stale one matches no row).
+    return """
+        CREATE INDEX events_order ON events(date_start, doc_id, start, seq, date_end);
+        CREATE INDEX events_type_order ON events(event_type, date_start, doc_id, start, seq, date_end);
+        CREATE INDEX events_place_name ON events(place);
+        CREATE INDEX events_admin1 ON events(admin1);
+        CREATE INDEX places_name ON places(name);
+        CREATE INDEX places_admin1 ON places(admin1);
+        CREATE INDEX documents_order ON documents(published DESC, id);
+        CREATE INDEX claims_order ON claims(doc_id, start, claim_id, extractor);
+
+        CREATE TABLE place_names (
+            name TEXT PRIMARY KEY,
+            plain INTEGER NOT NULL CHECK (plain IN (0, 1))
+        ) WITHOUT ROWID;
+        CREATE INDEX place_names_plain ON place_names(plain, name COLLATE NOCASE);
+        INSERT OR IGNORE INTO place_names (name, plain)
+            SELECT name, name NOT GLOB '*[^ -~]*' FROM (
+                SELECT place AS name FROM events UNION SELECT admin1 FROM events
+                UNION SELECT name FROM places UNION SELECT admin1 FROM places
+            ) WHERE name IS NOT NULL;
+        CREATE TRIGGER place_names_events AFTER INSERT ON events BEGIN
+            INSERT OR IGNORE INTO place_names (name, plain)
+                SELECT new.place, new.place NOT GLOB '*[^ -~]*' WHERE new.place IS NOT NULL;
+            INSERT OR IGNORE INTO place_names (name, plain)
+                SELECT new.admin1, new.admin1 NOT GLOB '*[^ -~]*' WHERE new.admin1 IS NOT NULL;
+        END;
+        CREATE TRIGGER place_names_events_update AFTER UPDATE OF place, admin1 ON events BEGIN
+            INSERT OR IGNORE INTO place_names (name, plain)
+                SELECT new.place, new.place NOT GLOB '*[^ -~]*' WHERE new.place IS NOT NULL;
+            INSERT OR IGNORE INTO place_names (name, plain)
+                SELECT new.admin1, new.admin1 NOT GLOB '*[^ -~]*' WHERE new.admin1 IS NOT NULL;
+        END;
+        CREATE TRIGGER place_names_places AFTER INSERT ON places BEGIN
+            INSERT OR IGNORE INTO place_names (name, plain)
+                SELECT new.name, new.name NOT GLOB '*[^ -~]*' WHERE new.name IS NOT NULL;
+            INSERT OR IGNORE INTO place_names (name, plain)
+                SELECT new.admin1, new.admin1 NOT GLOB '*[^ -~]*' WHERE new.admin1 IS NOT NULL;
+        END;
+        CREATE TRIGGER place_names_places_update AFTER UPDATE OF name, admin1 ON places BEGIN
+            INSERT OR IGNORE INTO place_names (name, plain)
+                SELECT new.name, new.name NOT GLOB '*[^ -~]*' WHERE new.name IS NOT NULL;
+            INSERT OR IGNORE INTO place_names (name, plain)
+                SELECT new.admin1, new.admin1 NOT GLOB '*[^ -~]*' WHERE new.admin1 IS NOT NULL;
+        END;
+        """
+
+
 @migration("m007_link_indexes")
 def m007_link_indexes() -> str:
     # The link step at scale: a cluster's member events are updated by event id, a claim's places

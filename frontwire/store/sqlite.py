@@ -113,7 +113,8 @@ _ORDERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         "doc": (("m.doc_id", _A), ("m.start", _A), ("m.end", _A), ("m.extractor", _A)),
     },
     "claims": {
-        "date": (("d.published", _D), ("c.doc_id", _A), ("c.start", _A), ("c.claim_id", _A), ("c.extractor", _A)),
+        # d.id is c.doc_id (the join), named on the documents side so that an index serves both.
+        "date": (("d.published", _D), ("d.id", _A), ("c.start", _A), ("c.claim_id", _A), ("c.extractor", _A)),
         "speaker": (("fw_fold(coalesce(c.speaker_name, c.speaker))", _A), ("d.published", _D), ("c.doc_id", _A),
                     ("c.start", _A), ("c.claim_id", _A), ("c.extractor", _A)),
         "stance": (("c.stance", _A), ("d.published", _D), ("c.doc_id", _A), ("c.start", _A), ("c.claim_id", _A),
@@ -170,6 +171,13 @@ _ORDERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
 }  # fmt: skip
 
 
+# Columns declared NOT NULL: NULLS LAST on them changes nothing, and SQLite can serve an ORDER BY
+# from an index only while no term after the first asks for NULLS LAST on an ascending column.
+_NOT_NULL = frozenset(
+    {"d.id", "e.doc_id", "e.seq", "e.start", "c.doc_id", "c.start", "c.claim_id", "c.extractor"}
+)
+
+
 def _order(kind: str, sort: str | None) -> str:
     """The ORDER BY clause of a sort key of SORTS[kind] ("-key" reverses it; NULLs always last)."""
     key = sort or SORTS[kind][0]
@@ -178,7 +186,10 @@ def _order(kind: str, sort: str | None) -> str:
     if parts is None:
         raise QueryError(f"unknown sort key {key!r} for {kind}; valid: {', '.join(SORTS[kind])} (- reverses)")
     flip = {_A: _D, _D: _A}
-    return " ORDER BY " + ", ".join(f"{expr} {flip[d] if reverse else d} NULLS LAST" for expr, d in parts)
+    return " ORDER BY " + ", ".join(
+        f"{expr} {flip[d] if reverse else d}" + ("" if expr in _NOT_NULL else " NULLS LAST")
+        for expr, d in parts
+    )
 
 
 def _rows(cursor: sqlite3.Cursor) -> list[Row]:
@@ -393,11 +404,22 @@ class SQLQueries(LinkTables):
         sort: str | None = None,
     ) -> list[Row]:
         w = _Where()
+        # Newest first (the default) with no document given: walk the documents by date
+        # (documents_order) and each one's claims in order (claims_order), stopping at the page's
+        # end, instead of sorting every matching claim. CROSS JOIN fixes that join order on SQLite;
+        # the stance is then tested on each claim met (coalesce keeps claims_stance out of the
+        # inner loop: a stance matches a third of all claims).
+        by_date = (sort or SORTS["claims"][0]) == "date" and not doc_id
+        join = (
+            "documents d CROSS JOIN claims c" if by_date else "claims c JOIN documents d ON d.id = c.doc_id"
+        )
+        if by_date:
+            w.add("d.id = c.doc_id")
+        if stance:
+            w.add("coalesce(c.stance, '') = ?" if by_date else "c.stance = ?", stance.strip().casefold())
         if speaker and speaker.strip():
             key = speaker.strip().casefold()
             w.add("(instr(fw_fold(c.speaker_name), ?) > 0 OR instr(fw_fold(c.speaker), ?) > 0)", key, key)
-        if stance:
-            w.add("c.stance = ?", stance.strip().casefold())
         if doc_id:
             w.add("c.doc_id = ?", doc_id)
         w.outlet("d.outlet", outlet)
@@ -414,10 +436,7 @@ class SQLQueries(LinkTables):
             self.db.execute(
                 "SELECT c.doc_id, c.claim_id, c.speaker, c.speaker_name, c.cue, c.direct, c.stance, c.content,"
                 " c.start, c.end, c.said_on, c.parent, c.extractor, c.confidence, d.outlet, d.title, d.published"
-                " FROM claims c JOIN documents d ON d.id = c.doc_id"
-                + w.sql()
-                + _order("claims", sort)
-                + " LIMIT ? OFFSET ?",
+                f" FROM {join}" + w.sql() + _order("claims", sort) + " LIMIT ? OFFSET ?",
                 [*w.params, limit, offset],
             )
         )
@@ -527,12 +546,7 @@ class SQLQueries(LinkTables):
                 w.add("e.event_type = ?", taxonomy.sub_event_types()[canonical])
             w.add("e.sub_event_type = ?", canonical or sub_type)
         if place and place.strip():
-            key = place.strip().casefold()
-            w.add(
-                "(e.place_id IN (SELECT id FROM places WHERE fw_fold(name) = ? OR fw_fold(admin1) = ?)"
-                " OR fw_fold(e.place) = ? OR fw_fold(e.admin1) = ?)",
-                *[key] * 4,
-            )
+            self._event_place(w, place.strip().casefold(), limit + offset)
         if actor and actor.strip():
             key = actor.strip().casefold()
             w.add("(instr(fw_fold(e.actor1), ?) > 0 OR instr(fw_fold(e.actor2), ?) > 0)", key, key)
@@ -562,6 +576,16 @@ class SQLQueries(LinkTables):
             row["cluster_id"] = r.get("cluster_id")
             out.append(row)
         return out
+
+    def _event_place(self, w: _Where, key: str, wanted: int) -> None:
+        """Events at the place or in the region ``key`` (case-folded): the name or admin1 of the
+        event's place record, or the event's own place or admin1 text (``wanted``: the rows the
+        page needs, offset included)."""
+        w.add(
+            "(e.place_id IN (SELECT id FROM places WHERE fw_fold(name) = ? OR fw_fold(admin1) = ?)"
+            " OR fw_fold(e.place) = ? OR fw_fold(e.admin1) = ?)",
+            *[key] * 4,
+        )
 
     def query_times(
         self,
@@ -781,6 +805,46 @@ class SQLiteStore(SQLQueries):
                 " at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
                 (source, reason, message),
             )
+
+    # -- reads that SQLite serves from its own tables (m006) ----------------------------------
+    def place_spellings(self, key: str) -> list[str]:
+        """The stored spellings of place names (events' place and admin1, place records' name and
+        admin1) that case-fold to ``key``, through place_names (m006) rather than by folding every
+        row: a name of printable ASCII folds as SQLite's NOCASE does (one index lookup); the few
+        others are each folded here."""
+        rows = self.db.execute(
+            "SELECT name FROM place_names WHERE plain = 1 AND name = ? COLLATE NOCASE"
+            " UNION ALL SELECT name FROM place_names WHERE plain = 0",
+            (key,),
+        )
+        return [str(r[0]) for r in rows if str(r[0]).casefold() == key]
+
+    def _event_place(self, w: _Where, key: str, wanted: int) -> None:
+        # The same events as SQLQueries._event_place, matched on the raw spellings (indexed).
+        names = self.place_spellings(key)
+        if not names:
+            w.add("0 = 1")
+            return
+        marks = ", ".join("?" * len(names))
+        ids = f"SELECT id FROM places WHERE name IN ({marks}) OR admin1 IN ({marks})"
+        terms: tuple[str, ...] = (f"e.place_id IN ({ids})", f"e.place IN ({marks})", f"e.admin1 IN ({marks})")
+        # Two plans give the same rows: fetch the matching events through the name indexes and sort
+        # them (cheap while they are few), or walk the date order and keep those that match (cheap
+        # while they are many: the page fills early). Counted on the indexes, the matches decide:
+        # walking costs about wanted * events / matches rows, fetching about 3 * matches.
+        matches = sum(
+            int(
+                self.db.execute(
+                    f"SELECT count(*) FROM events e WHERE {t}", names * (2 if i == 0 else 1)
+                ).fetchone()[0]
+            )
+            for i, t in enumerate(terms)
+        )
+        total = int(self.db.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()[0])
+        walk = matches > 0 and wanted * total < 3 * matches * matches
+        if walk:  # unary + keeps the name indexes out, so the date-order indexes drive the query
+            terms = tuple("+" + t for t in terms)
+        w.add("(" + " OR ".join(terms) + ")", *names * 4)
 
     def search(
         self,
