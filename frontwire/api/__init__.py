@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query
@@ -56,9 +57,12 @@ def create_app(db: str, token: str | None = None, *, max_body_bytes: int = MAX_B
         "times, places, events, clusters and contradictions.",
         dependencies=[Depends(known_parameters)],
         lifespan=lifespan,
+        docs_url=None,  # served below from the vendored Swagger UI (no CDN)
+        redoc_url=None,
     )
     app.state.frontwire = ApiState(db=db, token=token or None, max_body_bytes=max_body_bytes, pool=pool)
     errors.install(app)
+    _mount_docs(app)
     app.include_router(documents.router)
     app.include_router(records.router)
 
@@ -113,6 +117,41 @@ def create_app(db: str, token: str | None = None, *, max_body_bytes: int = MAX_B
             }
 
     return app
+
+
+# The interactive API docs: Swagger UI from static/swagger-ui (vendored from npm, see SOURCES.md),
+# so /docs works with no internet. No online validator badge, no OAuth redirect page.
+DOCS_STATIC = Path(__file__).resolve().parent / "static" / "swagger-ui"
+DOCS_ASSETS = "/docs/assets"
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+
+
+def _mount_docs(app: FastAPI) -> None:
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount(DOCS_ASSETS, StaticFiles(directory=DOCS_STATIC), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        page = get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+            oauth2_redirect_url=None,
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+        # The page's one inline script starts Swagger UI; everything else comes from this origin.
+        page.headers["Content-Security-Policy"] = DOCS_CSP
+        page.headers["X-Content-Type-Options"] = "nosniff"
+        page.headers["Referrer-Policy"] = "no-referrer"
+        return page
 
 
 def _mount_web(app: FastAPI) -> bool:
