@@ -284,7 +284,9 @@ class _Builder:
                 if k == 3:
                     raw = raw[:-1] + b', "n": ' + b"7" * 6000 + b"}"  # over Python's int limit
                 lines.append(raw)
-                kinds.append(("jsonl_valid_line", paras))
+                # A record whose date hint is implausible is refused as a whole (invalid_date: the
+                # user is told and can fix it), never stored with the date silently dropped.
+                kinds.append(("jsonl_invalid_date", None) if k == 1 else ("jsonl_valid_line", paras))
                 if k + 1 < len(picks):
                     lines.append(bad[picks[k + 1]][0])
                     kinds.append((bad[picks[k + 1]][1], None))
