@@ -79,10 +79,38 @@ def bench_command(
             "--docs), and a projection for N workers.",
         ),
     ] = False,
+    process: Annotated[
+        bool,
+        typer.Option(
+            "--process",
+            help="Only whole processes: `frontwire run FILE.jsonl` vs a spaCy script (start-up apart), "
+            "and a synthetic store of --store-docs documents.",
+        ),
+    ] = False,
+    process_sizes: Annotated[
+        str, typer.Option("--process-sizes", help="Articles per whole run (the smallest is start-up).")
+    ] = "1,100",
+    repeats: Annotated[int, typer.Option("--repeats", help="Whole runs per size (medians).")] = 3,
+    store_docs: Annotated[
+        int, typer.Option("--store-docs", help="Documents in the synthetic store (0: no store section).")
+    ] = 100_000,
+    keep_store: Annotated[
+        Path | None, typer.Option("--keep-store", help="Keep the synthetic store at this path.")
+    ] = None,
     ctx: typer.Context = None,  # type: ignore[assignment]
 ) -> None:
     """Throughput and peak memory per stage, each with its ratio against a baseline timed in the same run."""
     from frontwire.evaluate.bench import parse_sizes, run_bench
+
+    if process:
+        from frontwire.evaluate import processbench
+
+        try:
+            sizes = processbench.parse_sizes(process_sizes)
+            processbench.run_process_bench(sizes, repeats, store_docs, corpus, json_out, keep_store)
+        except FrontwireError as exc:
+            raise _fail(exc) from exc
+        return
 
     if scale:
         from frontwire.evaluate.scalebench import run_scale_bench

@@ -1,0 +1,546 @@
+"""``frontwire bench --process``: whole processes, timed as a user runs them, and a store of 100,000.
+
+The in-process bench times the pipeline inside one warm process. A user types a command: this times
+``frontwire run FILE.jsonl --db fresh.db`` (a new process, a fresh store, every stage, the progress
+bar) against a script that loads spaCy's full pipeline and runs ``nlp.pipe`` over the same texts,
+on 1 article (start-up) and on more (throughput). Runs alternate between the two systems (which
+goes first alternates too), each pinned to the same core with single-threaded BLAS; figures are
+medians. Peak RSS is each process's own (``wait4``). The parts of start-up come from one more
+process that times each import and each stage's resources (``Stage.load_resources``) in turn.
+
+The store section builds a store of ``store_docs`` documents from real ones: the documents of the
+largest ``frontwire run`` above, read back from its store, copied with new ids (and a line added
+to the text, so that no copy is a duplicate of another), written with ``add_documents`` in batches
+of 16 as the runner writes. It times writes into the empty and the full store, replacing a stored
+document, and the store calls behind the query commands at full size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from frontwire.errors import ConfigError
+
+# Goals of issue 13 (whole processes).
+PROCESS_GOALS = {"run_vs_spacy": 1.05, "startup_s": 1.2, "peak_rss_mb": 1024.0, "store_write_drop": 0.20,
+                 "replace_ms": 5.0, "query_ms": 100.0}  # fmt: skip
+STORE_BATCH = 16  # documents per add_documents call, as the runner
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+# The baseline: what a user would write to run spaCy's full pipeline over the same texts.
+SPACY_SCRIPT = """
+import json, sys
+import spacy
+nlp = spacy.load(sys.argv[1])
+with open(sys.argv[2], encoding="utf-8") as fh:
+    texts = [json.loads(line)["text"] for line in fh if line.strip()]
+for doc in nlp.pipe(texts):
+    pass
+"""
+
+# One process that times the parts of frontwire's start-up in the order a run meets them.
+PARTS_SCRIPT = """
+import json, sys, time
+parts = []
+t = time.perf_counter()
+def mark(name):
+    global t
+    now = time.perf_counter()
+    parts.append((name, now - t))
+    t = now
+import frontwire.cli
+mark("import frontwire.cli (typer, rich, config)")
+import frontwire.runner
+mark("import frontwire.runner (ingest, store, link)")
+import spacy
+mark("import spacy")
+from frontwire.config import load_settings
+from frontwire.nlp.model import add_components, load_model
+from frontwire.pipeline import STAGES
+from frontwire.resources import Resources
+settings = load_settings()
+nlp = load_model(settings)
+mark("spacy.load (the model)")
+res = Resources(settings)
+res.__dict__["nlp"] = add_components(nlp, settings)
+mark("frontwire components (EntityRuler, frontwire_morph)")
+for stage in STAGES:
+    stage.load_resources(res)
+    mark("stage " + stage.name + " resources: " + ", ".join(n for n in stage.resources if n != "nlp"))
+print("PARTS " + json.dumps(parts))
+"""
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def _env(cache_dir: str | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(dict.fromkeys(_THREAD_VARS, "1"))
+    env.pop("FRONTWIRE_DB", None)
+    if cache_dir is not None:
+        env["FRONTWIRE_CACHE_DIR"] = cache_dir
+    return env
+
+
+def _core() -> int | None:
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    return sorted(os.sched_getaffinity(0))[0]
+
+
+def timed(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float = 3600.0) -> dict[str, Any]:
+    """Run ``cmd`` pinned to one core: wall seconds, the child's peak RSS (MB), exit code, output."""
+    core = _core()
+
+    def pin() -> None:
+        if core is not None:
+            os.sched_setaffinity(0, {core})
+
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, preexec_fn=pin)
+        deadline = t0 + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.005)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return {
+        "seconds": seconds,
+        "cpu_s": usage.ru_utime + usage.ru_stime,  # less moved by other load on the machine than wall time
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "rc": proc.returncode,
+        "output": text,
+    }
+
+
+def frontwire_command() -> list[str]:
+    """The command a user types: the ``frontwire`` script beside this interpreter, else ``-m``."""
+    script = Path(sys.executable).with_name("frontwire")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "frontwire.cli"]
+
+
+def write_inputs(rows: list[dict[str, Any]], sizes: list[int], folder: Path) -> dict[int, Path]:
+    """One JSONL file of the first ``n`` articles for each size (id, text, published)."""
+    paths = {}
+    for n in sizes:
+        path = folder / f"articles-{n}.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            for r in rows[:n]:
+                rec = {"id": r["id"], "text": r["text"], "published": r.get("published")}
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        paths[n] = path
+    return paths
+
+
+def _check(result: dict[str, Any], what: str) -> None:
+    if result["rc"] != 0:
+        raise ConfigError(f"{what} failed (exit {result['rc']}): {result['output'][-1500:]}")
+
+
+def measure_processes(
+    rows: list[dict[str, Any]],
+    sizes: list[int],
+    repeats: int,
+    work: Path,
+    model: str,
+    progress: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Alternating whole-process runs of frontwire and of the spaCy script at each size."""
+    inputs = write_inputs(rows, sizes, work)
+    env = _env()
+    fw, spacy_cmd = frontwire_command(), [sys.executable, "-c", SPACY_SCRIPT, model]
+    # Warm-up (not timed): the page cache, and frontwire's derived caches in the user cache folder.
+    _check(
+        timed([*fw, "run", str(inputs[sizes[0]]), "--db", str(work / "warm.db")], env, work), "frontwire run"
+    )
+    _check(timed([*spacy_cmd, str(inputs[sizes[0]])], env, work), "the spaCy script")
+    runs: dict[str, dict[str, list[dict[str, Any]]]] = {str(n): {"frontwire": [], "spacy": []} for n in sizes}
+    keep: Path | None = None
+    for rep in range(repeats):
+        for n in sizes:
+            order = ("frontwire", "spacy") if (rep + sizes.index(n)) % 2 == 0 else ("spacy", "frontwire")
+            for system in order:
+                if system == "frontwire":
+                    db = work / f"run-{n}-{rep}.db"
+                    got = timed([*fw, "run", str(inputs[n]), "--db", str(db)], env, work)
+                    _check(got, "frontwire run")
+                    if n == max(sizes) and keep is None:
+                        keep = db  # documents for the store section
+                    elif db != keep:
+                        _remove_db(db)
+                else:
+                    got = timed([*spacy_cmd, str(inputs[n])], env, work)
+                    _check(got, "the spaCy script")
+                got.pop("output")
+                runs[str(n)][system].append(got)
+                progress(f"{system} {n} article(s), run {rep + 1}/{repeats}: {got['seconds']:.2f} s")
+    # Start-up with empty caches (what the very first run after installing costs), once.
+    cold_dir = work / "cold-cache"
+    cold = timed(
+        [*fw, "run", str(inputs[sizes[0]]), "--db", str(work / "cold.db")], _env(str(cold_dir)), work
+    )
+    _check(cold, "frontwire run (empty cache)")
+    cold.pop("output")
+    shutil.rmtree(cold_dir, ignore_errors=True)
+    parts = startup_parts(repeats, work, env)
+    python = [timed([sys.executable, "-c", "pass"], env, work)["seconds"] for _ in range(repeats)]
+    return {
+        "sizes": sizes,
+        "repeats": repeats,
+        "runs": runs,
+        "cold_start": cold,
+        "parts": parts,
+        "python_s": _median(python),
+        "store_db": str(keep) if keep else None,
+        "command": " ".join(fw) + " run FILE.jsonl --db fresh.db",
+    }
+
+
+def startup_parts(repeats: int, work: Path, env: dict[str, str]) -> dict[str, float]:
+    """Median seconds of each part of start-up (one process per repeat)."""
+    found: dict[str, list[float]] = {}
+    for _ in range(repeats):
+        got = timed([sys.executable, "-c", PARTS_SCRIPT], env, work)
+        _check(got, "the start-up parts script")
+        line = next(ln for ln in got["output"].splitlines() if ln.startswith("PARTS "))
+        for name, secs in json.loads(line[len("PARTS ") :]):
+            found.setdefault(name, []).append(secs)
+    return {name: _median(v) for name, v in found.items()}
+
+
+def _remove_db(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+
+
+# -- the store at size ------------------------------------------------------------------------------
+
+
+def _copy(doc: Any, n: int) -> Any:
+    """``doc`` under a new id (and new raw hash, URL and a last line of text), extractions kept."""
+    from frontwire.model import sha256_hex
+
+    art = doc.article
+    new_id = sha256_hex(f"{art.id}/copy/{n}")[: len(art.id)] if len(art.id) >= 12 else f"{art.id}-c{n}"
+    article = dataclasses.replace(
+        art,
+        id=new_id,
+        source=f"{art.source}#copy{n}",
+        text=f"{art.text}\n\n(copy {n})",  # offsets of every span are unchanged
+        raw_sha256=sha256_hex(f"{art.raw_sha256}/{n}"),
+        url=f"{art.url}?copy={n}" if art.url else None,
+        canonical_url=f"{art.canonical_url}?copy={n}" if art.canonical_url else None,
+        duplicate_of=None,
+        boilerplate=list(art.boilerplate),
+    )
+    return dataclasses.replace(doc, article=article, nlp=None)
+
+
+def _write(store: Any, docs: list[Any]) -> float:
+    t0 = time.perf_counter()
+    for i in range(0, len(docs), STORE_BATCH):
+        store.add_documents(docs[i : i + STORE_BATCH])
+    return time.perf_counter() - t0
+
+
+def _timed_call(fn: Callable[[], Any], repeats: int) -> tuple[float, int]:
+    """(median ms, rows returned) of ``fn``."""
+    times, n = [], 0
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        n = len(fn())
+        times.append(1000 * (time.perf_counter() - t0))
+    return _median(times), n
+
+
+def measure_store(
+    source_db: Path,
+    store_docs: int,
+    work: Path,
+    repeats: int = 3,
+    sample: int = 100,
+    keep: Path | None = None,
+    progress: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Write rates into an empty store and one of ``store_docs``, replace and query times there."""
+    from frontwire.store import open_store
+
+    src = open_store(str(source_db), create=False)
+    try:
+        ids = src.find_ids("", limit=10**6)
+        docs = [src.get(i) for i in ids]
+    finally:
+        src.close()
+    if not docs:
+        raise ConfigError(f"{source_db}: no documents to copy")
+    sample = min(sample, max(1, store_docs // 4))
+    path = keep or work / "store-at-size.db"
+    _remove_db(path)
+    store = open_store(str(path))
+    serial = 0
+
+    def batch(n: int) -> list[Any]:
+        nonlocal serial
+        out = []
+        for _ in range(n):
+            out.append(_copy(docs[serial % len(docs)], serial))
+            serial += 1
+        return out
+
+    try:
+        first = batch(sample)
+        empty_s = _write(store, first)
+        progress(f"store: {sample} documents into an empty store in {empty_s:.2f} s")
+        t0 = time.perf_counter()
+        chunks: list[tuple[int, float]] = []
+        while serial < store_docs - sample:
+            n = min(1000, store_docs - sample - serial)
+            chunk = batch(n)
+            secs = _write(store, chunk)
+            chunks.append((serial, n / secs if secs else float("nan")))
+            if len(chunks) % 10 == 0:
+                progress(f"store: {serial:,} documents ({chunks[-1][1]:,.0f} docs/s)")
+        build_s = time.perf_counter() - t0
+        full_s = _write(store, batch(sample))
+        stored = serial
+        progress(f"store: {sample} documents into a store of {stored - sample:,} in {full_s:.2f} s")
+        # Replacing a stored document (a --reprocess of it), one per transaction.
+        replace_ms = []
+        for doc in first[: min(10, len(first))]:
+            t1 = time.perf_counter()
+            store.add_documents([doc], replace=True)
+            replace_ms.append(1000 * (time.perf_counter() - t1))
+        some_id = first[len(first) // 2].id
+        queries = {
+            "entities": lambda: store.entities(),
+            "entities --doc ID": lambda: store.entities(None, some_id),
+            "places": lambda: store.query_places(),
+            "places --doc ID": lambda: store.query_places(None, some_id),
+            "claims --speaker zelensky": lambda: store.query_claims("zelensky"),
+            "documents": lambda: store.documents(),
+        }
+        query_ms: dict[str, tuple[float, int | str]] = {}
+        for name, fn in queries.items():
+            try:
+                query_ms[name] = _timed_call(fn, repeats)
+            except Exception as exc:  # the store is being rebuilt in parallel: report, do not fail
+                query_ms[name] = (float("nan"), f"{type(exc).__name__}: {exc}"[:120])
+    finally:
+        store.close()
+    mb = sum(Path(str(path) + s).stat().st_size for s in ("", "-wal") if Path(str(path) + s).exists()) / 1e6
+    if keep is None:
+        _remove_db(path)
+    return {
+        "store_docs": stored,
+        "source_docs": len(docs),
+        "sample": sample,
+        "empty_rate": sample / empty_s,
+        "full_rate": sample / full_s,
+        "build_s": build_s,
+        "chunk_rates": chunks,
+        "replace_ms": _median(replace_ms),
+        "queries_ms": query_ms,
+        "mb": mb,
+        "kept": str(path) if keep else None,
+    }
+
+
+# -- the table ----------------------------------------------------------------------------------------
+
+
+def _row(
+    figure: str,
+    value: float | None,
+    baseline: str = "",
+    base: float | None = None,
+    *,
+    goal: str = "",
+    ok: bool | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    ratio = value / base if value is not None and base else None
+    return {
+        "figure": figure,
+        "value": value,
+        "baseline": baseline,
+        "baseline_value": base,
+        "ratio": ratio,
+        "goal": None,
+        "goal_text": goal,
+        "meets_goal": ok,
+        "note": note,
+    }
+
+
+def process_rows(proc: dict[str, Any] | None, store: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Table rows of the whole-process and store sections, with the issue's goals."""
+    rows: list[dict[str, Any]] = []
+    if proc:
+        rows.extend(_process_rows(proc))
+    if store:
+        rows.extend(_store_rows(store))
+    return rows
+
+
+def _process_rows(proc: dict[str, Any]) -> list[dict[str, Any]]:
+    g = PROCESS_GOALS
+    rows: list[dict[str, Any]] = []
+    sizes, reps = proc["sizes"], proc["repeats"]
+    peak = 0.0
+    for n in sizes:
+        runs = proc["runs"][str(n)]
+        fw = _median([x["seconds"] for x in runs["frontwire"]])
+        sp = _median([x["seconds"] for x in runs["spacy"]])
+        rss = max(x["peak_rss_mb"] for x in runs["frontwire"])
+        peak = max(peak, rss)
+        note = f"median of {reps}, alternating; frontwire peak RSS {rss:.0f} MB"
+        if n == min(sizes):
+            rows.append(
+                _row(
+                    f"start-up: frontwire run, {n} article(s), whole process s",
+                    fw,
+                    "spaCy script (load + nlp.pipe) s",
+                    sp,
+                    goal=f"<= {g['startup_s']} s",
+                    ok=fw <= g["startup_s"],
+                    note=f"{note}; {fw - sp:+.2f} s over spaCy alone",
+                )
+            )
+            continue
+        rows.append(
+            _row(f"frontwire run, {n} articles, whole process s", fw, "spaCy script s", sp, note=note)
+        )
+        speed = sp / fw if fw else None
+        goal = f">= {g['run_vs_spacy']}x" if n >= 100 else ""
+        rows.append(
+            _row(
+                f"speed vs spaCy full alone, {n} articles (x)",
+                speed,
+                goal=goal,
+                ok=None if not goal or speed is None else speed >= g["run_vs_spacy"],
+                note="spaCy script s / frontwire run s",
+            )
+        )
+    rows.append(
+        _row(
+            "peak RSS MB (frontwire run, any size)",
+            peak,
+            goal=f"<= {g['peak_rss_mb']:.0f} MB",
+            ok=peak <= g["peak_rss_mb"],
+        )
+    )
+    cold = proc["cold_start"]["seconds"]
+    note = "builds the GeoNames tables, the gazetteer and the ruler's phrase cache"
+    rows.append(_row("start-up with empty caches s (first run after install)", cold, note=note))
+    rows.append(_row("python -c pass s", proc["python_s"], note="interpreter start, for scale"))
+    total = sum(proc["parts"].values())
+    for name, secs in proc["parts"].items():
+        rows.append(_row(f"start-up part: {name} s", secs, note=f"{secs / total:.0%} of the parts"))
+    return rows
+
+
+def _store_rows(store: dict[str, Any]) -> list[dict[str, Any]]:
+    g = PROCESS_GOALS
+    n, sample = store["store_docs"], store["sample"]
+    drop = 1 - store["full_rate"] / store["empty_rate"]
+    note = f"add_documents, {STORE_BATCH} per call, copies of {store['source_docs']} real documents"
+    rows = [_row(f"store write docs/s, {sample} into an empty store", store["empty_rate"], note=note)]
+    rows.append(
+        _row(
+            f"store write docs/s, {sample} into a store of {n - sample:,}",
+            store["full_rate"],
+            "empty store",
+            store["empty_rate"],
+            goal=f"within {g['store_write_drop']:.0%}",
+            ok=drop <= g["store_write_drop"],
+            note=f"{drop:+.0%} slower; store {store['mb']:,.0f} MB, built in {store['build_s']:.0f} s",
+        )
+    )
+    rows.append(
+        _row(
+            f"replace one document ms at {n:,}",
+            store["replace_ms"],
+            goal=f"< {g['replace_ms']:.0f} ms",
+            ok=store["replace_ms"] < g["replace_ms"],
+            note="add_documents([doc], replace=True), median of 10",
+        )
+    )
+    for name, (ms, got) in store["queries_ms"].items():
+        failed = not isinstance(got, int)
+        rows.append(
+            _row(
+                f"query {name} ms at {n:,}",
+                None if failed else ms,
+                goal=f"< {g['query_ms']:.0f} ms",
+                ok=None if failed else ms < g["query_ms"],
+                note=str(got) if failed else f"store call (SQL + rows), {got} rows, median",
+            )
+        )
+    return rows
+
+
+def parse_sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(p.strip().replace("_", "")) for p in text.split(",") if p.strip()})
+    except ValueError as exc:
+        raise ConfigError(f"--process-sizes {text!r}: give article counts like 1,100,400") from exc
+    if not sizes or sizes[0] < 1:
+        raise ConfigError(f"--process-sizes {text!r}: sizes must be positive")
+    return sizes
+
+
+def run_process_bench(
+    sizes: list[int],
+    repeats: int,
+    store_docs: int,
+    corpus: Path | None,
+    json_out: Path | None,
+    keep_store: Path | None = None,
+) -> dict[str, Any]:
+    """Measure, print the table (with the goals) and return the figures (JSON too when asked)."""
+    from frontwire.config import load_settings
+    from frontwire.evaluate.bench import _print, load_corpus
+
+    if repeats < 1:
+        raise ConfigError("--repeats must be at least 1")
+    rows, _, source = load_corpus(max(sizes), corpus)
+    if len(rows) < max(sizes):
+        raise ConfigError(f"{source}: {len(rows)} texts, fewer than the {max(sizes)} asked for")
+    out: dict[str, Any] = {"corpus": source, "cpu_count": os.cpu_count(), "goals": PROCESS_GOALS}
+    with tempfile.TemporaryDirectory(prefix="frontwire-processbench-") as tmp:
+        work = Path(tmp)
+        proc = measure_processes(rows, sizes, repeats, work, load_settings().spacy_model)
+        store = None
+        if store_docs and proc["store_db"]:
+            store = measure_store(Path(proc["store_db"]), store_docs, work, keep=keep_store)
+    out["raw"] = {"process": proc, "store": store}
+    out["rows"] = process_rows(proc, store)
+    out["corpus"] = f"{source} · whole processes: {proc['command']}"
+    _print(out)
+    if json_out is not None:
+        from frontwire.evaluate.report import write_json
+
+        write_json(out, json_out)
+    return out
