@@ -415,7 +415,12 @@ def _process_rows(proc: dict[str, Any]) -> list[dict[str, Any]]:
         sp = _median([x["seconds"] for x in runs["spacy"]])
         rss = max(x["peak_rss_mb"] for x in runs["frontwire"])
         peak = max(peak, rss)
-        note = f"median of {reps}, alternating; frontwire peak RSS {rss:.0f} MB"
+        cpu_fw = _median([x.get("cpu_s", float("nan")) for x in runs["frontwire"]])
+        cpu_sp = _median([x.get("cpu_s", float("nan")) for x in runs["spacy"]])
+        note = (
+            f"median of {reps}, alternating; CPU {cpu_fw:.2f} vs {cpu_sp:.2f} s ({cpu_sp / cpu_fw:.2f}x); "
+            f"frontwire peak RSS {rss:.0f} MB"
+        )
         if n == min(sizes):
             rows.append(
                 _row(
