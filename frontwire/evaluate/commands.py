@@ -97,10 +97,29 @@ def bench_command(
     keep_store: Annotated[
         Path | None, typer.Option("--keep-store", help="Keep the synthetic store at this path.")
     ] = None,
+    api: Annotated[
+        bool,
+        typer.Option(
+            "--api",
+            help="Only the API latency figures: p50/p99 of the read endpoints under uvicorn on a synthetic "
+            "store of --api-events events, beside the same queries with no HTTP (goal p99 < 100 ms).",
+        ),
+    ] = False,
+    api_events: Annotated[int, typer.Option("--api-events", help="Events in the API's store.")] = 100_000,
+    api_requests: Annotated[int, typer.Option("--api-requests", help="Requests per query.")] = 200,
     ctx: typer.Context = None,  # type: ignore[assignment]
 ) -> None:
     """Throughput and peak memory per stage, each with its ratio against a baseline timed in the same run."""
     from frontwire.evaluate.bench import parse_sizes, run_bench
+
+    if api:
+        from frontwire.evaluate.apibench import run_api_bench
+
+        try:
+            run_api_bench(api_events, api_requests, json_out=json_out)
+        except FrontwireError as exc:
+            raise _fail(exc) from exc
+        return
 
     if process:
         from frontwire.evaluate import processbench

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from frontwire import query
-from frontwire.api.deps import ApiState, State, require_token
+from frontwire.api.deps import ApiState, State, page_json, require_token
 from frontwire.api.params import Limit, Offset, Outlet, Place, Since, Sort, Until, capped
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -25,12 +25,12 @@ def list_documents(
     sort: Sort = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> Any:
     page = query.documents(
         state.pool.reader(), outlet=outlet, place=place, since=since, until=until, sort=sort,
         limit=capped(limit), offset=offset,
     )  # fmt: skip
-    return page.to_json()
+    return page_json(page)
 
 
 @router.get("/{doc_id}", summary="One document as Document JSON (DESIGN section 7); a unique id prefix works")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from frontwire import query
-from frontwire.api.deps import State
+from frontwire.api.deps import State, page_json
 from frontwire.api.params import Doc, Format, Limit, Offset, Outlet, Place, Since, Sort, Until, capped
 from frontwire.query import InvalidFilter, Page
 
@@ -54,14 +54,14 @@ def entities(
     sort: Sort = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> Any:
     store = state.pool.reader()
     run = query.mentions_of_entities if mentions else query.entities
     page = run(
         store, type_=type, name=name, doc=doc, outlet=outlet, since=since, until=until, sort=sort,
         limit=capped(limit), offset=offset,
     )  # fmt: skip
-    return page.to_json()
+    return page_json(page)
 
 
 @router.get("/claims", summary="Attributed statements: speaker, cue, stance, content, provenance")
@@ -79,12 +79,12 @@ def claims(
     sort: Sort = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> Any:
     page = query.claims(
         state.pool.reader(), speaker=speaker, stance=stance, place=place, doc=doc, outlet=outlet, since=since,
         until=until, sort=sort, limit=capped(limit), offset=offset,
     )  # fmt: skip
-    return page.to_json()
+    return page_json(page)
 
 
 @router.get("/places", summary="Resolved places with coordinates, or the mentions behind them")
@@ -111,7 +111,7 @@ def places(
         if mentions:
             return _geojson(page, lambda r: f"{r['doc_id']}:{r['start']}:{r['end']}")
         return _geojson(page, lambda r: str(r["id"]))
-    return page.to_json()
+    return page_json(page)
 
 
 @router.get("/times", summary="Time expressions with resolved intervals")
@@ -124,12 +124,12 @@ def times(
     sort: Sort = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> Any:
     page = query.times(
         state.pool.reader(), doc=doc, outlet=outlet, since=since, until=until, sort=sort, limit=capped(limit),
         offset=offset,
     )  # fmt: skip
-    return page.to_json()
+    return page_json(page)
 
 
 @router.get("/events", summary="Coded events (ACLED types), as JSON or RFC 7946 GeoJSON")
@@ -156,7 +156,7 @@ def events(
     )  # fmt: skip
     if _wants_geojson(request, format):
         return _geojson(page, lambda r: f"{r['doc_id']}:{r['id']}")
-    return page.to_json()
+    return page_json(page)
 
 
 @router.get("/clusters", summary="Events fused across documents, with corroboration; JSON or GeoJSON")
@@ -180,7 +180,7 @@ def clusters(
     )  # fmt: skip
     if _wants_geojson(request, format):
         return _geojson(page, lambda r: str(r["id"]))
-    return page.to_json()
+    return page_json(page)
 
 
 @router.get("/contradictions", summary="Pairs of claims that cannot both be true")
@@ -196,11 +196,11 @@ def contradictions(
     sort: Sort = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> Any:
     page = query.contradictions(
         state.pool.reader(), place=place, doc=doc, kind=kind, sort=sort, limit=capped(limit), offset=offset
     )
-    return page.to_json()
+    return page_json(page)
 
 
 @router.get("/search", summary="Full-text search over titles and bodies (SQLite FTS5 syntax)")
@@ -213,12 +213,12 @@ def search(
     sort: Annotated[str | None, Query(description="rank (default) or date (newest first).")] = None,
     limit: Annotated[int, Query(description="Rows per page.")] = 20,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> Any:
     page = query.search(
         state.pool.reader(), q, outlet=outlet, since=since, until=until, sort=sort, limit=capped(limit),
         offset=offset,
     )  # fmt: skip
-    return page.to_json()
+    return page_json(page)
 
 
 @router.get("/skips", summary="Inputs that produced no document, with the reason")
