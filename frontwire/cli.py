@@ -296,9 +296,13 @@ def _summary(summary: Any, settings: Any, command: str = "run") -> None:
     if summary.stored or summary.duplicates or summary.updated:
         db_flag = "" if settings.db == "frontwire.db" else f" --db {settings.db}"
         console.print(
-            f"Next: [bold]frontwire documents{db_flag}[/bold], "
-            "[bold]frontwire entities --type PERSON[/bold], [bold]frontwire claims --stance hedged[/bold], "
-            '[bold]frontwire places[/bold], [bold]frontwire search "Bakhmut"[/bold]'
+            f"Next: [bold]frontwire events{db_flag}[/bold], [bold]frontwire clusters[/bold], "
+            "[bold]frontwire contradictions[/bold], [bold]frontwire claims --stance hedged[/bold], "
+            '[bold]frontwire search "Bakhmut"[/bold]'
+        )
+        console.print(
+            f"The web page (map, timeline, claims, documents): run [bold]frontwire serve{db_flag}[/bold], "
+            "then open http://127.0.0.1:8000/ in a browser (the API's docs: http://127.0.0.1:8000/docs)"
         )
 
 
