@@ -101,36 +101,55 @@ def _core() -> int | None:
     return sorted(os.sched_getaffinity(0))[0]
 
 
+# A small process runs the measured command and reports its rusage: a child forked from a big process
+# (a test run with spaCy loaded) would report that process's pages as its own peak RSS.
+_SPAWN = """
+import json, os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as fh:
+    json.dump({"rc": os.waitstatus_to_exitcode(status), "maxrss_kb": usage.ru_maxrss,
+               "cpu_s": usage.ru_utime + usage.ru_stime}, fh)
+"""
+
+
 def timed(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float = 3600.0) -> dict[str, Any]:
-    """Run ``cmd`` pinned to one core: wall seconds, the child's peak RSS (MB), exit code, output."""
+    """Run ``cmd`` pinned to one core: wall seconds, CPU seconds, the child's own peak RSS (MB), exit
+    code and output."""
     core = _core()
 
     def pin() -> None:
         if core is not None:
             os.sched_setaffinity(0, {core})
 
-    with tempfile.TemporaryFile() as out:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, preexec_fn=pin)
-        deadline = t0 + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
+    with tempfile.TemporaryDirectory() as tmp:
+        report, log = Path(tmp) / "usage.json", Path(tmp) / "out.log"
+        with log.open("wb") as out:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(
+                [sys.executable, "-c", _SPAWN, str(report), *cmd],
+                env=env,
+                cwd=cwd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                preexec_fn=pin,
+            )
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
                 proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.005)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read().decode("utf-8", "replace")
+                proc.wait()
+            seconds = time.perf_counter() - t0
+        text = log.read_text(encoding="utf-8", errors="replace")
+        try:
+            usage = json.loads(report.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            usage = {"rc": proc.returncode or -1, "maxrss_kb": 0, "cpu_s": float("nan")}
     return {
         "seconds": seconds,
-        "cpu_s": usage.ru_utime + usage.ru_stime,  # less moved by other load on the machine than wall time
-        "peak_rss_mb": usage.ru_maxrss / 1024,
-        "rc": proc.returncode,
+        "cpu_s": usage["cpu_s"],  # less moved by other load on the machine than wall time
+        "peak_rss_mb": usage["maxrss_kb"] / 1024,
+        "rc": usage["rc"],
         "output": text,
     }
 
