@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 EXTRACTOR = "link.minhash/2"
 NUM_PERM = 128
@@ -57,6 +56,8 @@ def fingerprint(doc_id: str, text: str) -> Fingerprint | None:
     shingles = shingle_set(text)
     if len(shingles) < MIN_SHINGLES:
         return None
+    from datasketch import MinHash  # here, not at import: it pulls in scipy (~0.5 s of every start-up)
+
     m = MinHash(num_perm=NUM_PERM, seed=SEED)
     m.update_batch(list(shingles))
     values = np.asarray(m.hashvalues, dtype="<u8")
