@@ -97,7 +97,7 @@ def _link_claims(store: Any, documents: Sequence[Document], resources: Any) -> i
     if not facts:
         return 0
     store.save_claim_facts(facts)
-    places = {p for f in facts for p in f.places} | {n.casefold() for f in facts for n in f.place_names}
+    places = {k for f in facts for k in f.place_keys()}
     dates = sorted(f.date for f in facts if f.date)
     # Claims further apart than the widest window of any kind cannot contradict each other.
     since, until = rules.window(dates[0], dates[-1]) if dates else (None, None)
@@ -107,17 +107,13 @@ def _link_claims(store: Any, documents: Sequence[Document], resources: Any) -> i
     # and new claims that name one of its places, not with the whole batch's candidates.
     by_place: dict[str, list[Any]] = {}
     for f in [*candidates, *facts]:
-        for key in _place_keys(f):
+        for key in f.place_keys():
             by_place.setdefault(key, []).append(f)
     found: dict[str, Any] = {}
     for f in facts:
-        near = {x.key(): x for k in _place_keys(f) for x in by_place[k] if x is not f}
+        near = {x.key(): x for k in f.place_keys() for x in by_place[k] if x is not f}
         for c in contradictions.find_contradictions([f], list(near.values()), rules):
             found.setdefault(c.id, c)
     if found:
         store.save_contradictions(sorted(found.values(), key=lambda c: c.id))
     return len(found)
-
-
-def _place_keys(f: Any) -> set[str]:
-    return set(f.places) | {n.casefold() for n in f.place_names}

@@ -62,6 +62,11 @@ class ClaimFacts:
     def key(self) -> str:
         return f"{self.doc_id}:{self.claim_id}"
 
+    def place_keys(self) -> set[str]:
+        """The keys the store indexes this claim under and the link step groups by: place ids and
+        case-folded place names (two claims can only disagree about a place they share)."""
+        return set(self.places) | {n.casefold() for n in self.place_names}
+
     def to_json(self) -> dict[str, Any]:
         return {f: _jsonable(getattr(self, f)) for f in self.__slots__}  # type: ignore[attr-defined]
 

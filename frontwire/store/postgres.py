@@ -32,7 +32,7 @@ from frontwire.store import rows as rows_mod
 from frontwire.store.base import AddResult, Row
 from frontwire.store.pg_migrations import PG_MIGRATIONS
 from frontwire.store.sqlite import SQLQueries, _order, _rows, _Where
-from frontwire.store.sqlite_link import _chunks
+from frontwire.store.sqlite_link import _chunks, claim_date_window
 
 # Advisory lock keys (one bigint namespace per database): the write lock and the migration lock.
 WRITE_LOCK = 0x66_77_5752  # 'fw' 'WR'
@@ -376,29 +376,27 @@ class PostgresStore(SQLQueries):
                 db.execute(
                     "DELETE FROM claim_fact_places WHERE doc_id = ? AND claim_id = ?", (f.doc_id, f.claim_id)
                 )
-                keys = set(f.places) | {n.casefold() for n in f.place_names}
                 db.executemany(
                     "INSERT INTO claim_fact_places (place, doc_id, claim_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                    [(k, f.doc_id, f.claim_id) for k in sorted(keys)],
+                    [(k, f.doc_id, f.claim_id) for k in sorted(f.place_keys())],
                 )
 
     def claim_fact_candidates(
         self, places: Iterable[str], since: str | None, until: str | None, exclude_docs: Sequence[str]
     ) -> list[dict[str, Any]]:
-        """As the SQLite store's (PostgreSQL needs the type of a parameter that may be NULL)."""
+        """As the SQLite store's (the place keys as one array parameter)."""
         keys = sorted(set(places))
         out: list[dict[str, Any]] = []
         seen: set[tuple[str, str]] = set()
         excluded = set(exclude_docs)
+        window, bounds = claim_date_window(since, until)
         for part in _chunks(keys):
             sql = (
                 "SELECT DISTINCT f.doc_id, f.claim_id, f.facts_json FROM claim_fact_places p"
                 " JOIN claim_facts f ON f.doc_id = p.doc_id AND f.claim_id = p.claim_id"
-                " WHERE p.place = ANY(?)"
-                " AND (f.date IS NULL OR ((CAST(? AS TEXT) IS NULL OR f.date >= ?)"
-                " AND (CAST(? AS TEXT) IS NULL OR f.date <= ?)))"
+                " WHERE p.place = ANY(?)" + window
             )
-            for doc_id, claim_id, data in self.db.execute(sql, [list(part), since, since, until, until]):
+            for doc_id, claim_id, data in self.db.execute(sql, [list(part), *bounds]):
                 if doc_id in excluded or (doc_id, claim_id) in seen:
                     continue
                 seen.add((doc_id, claim_id))

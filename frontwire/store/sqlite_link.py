@@ -29,6 +29,19 @@ def _rows(cursor: sqlite3.Cursor) -> list[Row]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def claim_date_window(since: str | None, until: str | None) -> tuple[str, list[str]]:
+    """The date clause of a claim-facts lookup, built from the bounds given (undated claims always
+    match), and its parameters."""
+    parts, bounds = [], []
+    if since:
+        parts.append("f.date >= ?")
+        bounds.append(since)
+    if until:
+        parts.append("f.date <= ?")
+        bounds.append(until)
+    return (f" AND (f.date IS NULL OR ({' AND '.join(parts)}))" if parts else ""), bounds
+
+
 class LinkTables:
     """Reads and writes of the link stage; ``self.db`` and ``self._transaction`` come from SQLiteStore."""
 
@@ -267,10 +280,9 @@ class LinkTables:
                 db.execute(
                     "DELETE FROM claim_fact_places WHERE doc_id = ? AND claim_id = ?", (f.doc_id, f.claim_id)
                 )
-                keys = set(f.places) | {n.casefold() for n in f.place_names}
                 db.executemany(
                     "INSERT OR IGNORE INTO claim_fact_places (place, doc_id, claim_id) VALUES (?, ?, ?)",
-                    [(k, f.doc_id, f.claim_id) for k in sorted(keys)],
+                    [(k, f.doc_id, f.claim_id) for k in sorted(f.place_keys())],
                 )
 
     def claim_fact_candidates(
@@ -281,15 +293,15 @@ class LinkTables:
         out: list[dict[str, Any]] = []
         seen: set[tuple[str, str]] = set()
         excluded = set(exclude_docs)
+        window, bounds = claim_date_window(since, until)
         for part in _chunks(keys):
             marks = ",".join("?" * len(part))
             sql = (
                 "SELECT DISTINCT f.doc_id, f.claim_id, f.facts_json FROM claim_fact_places p"
                 " JOIN claim_facts f ON f.doc_id = p.doc_id AND f.claim_id = p.claim_id"
-                f" WHERE p.place IN ({marks})"
-                " AND (f.date IS NULL OR ((? IS NULL OR f.date >= ?) AND (? IS NULL OR f.date <= ?)))"
+                f" WHERE p.place IN ({marks})" + window
             )
-            for doc_id, claim_id, data in self.db.execute(sql, [*part, since, since, until, until]):
+            for doc_id, claim_id, data in self.db.execute(sql, [*part, *bounds]):
                 if doc_id in excluded or (doc_id, claim_id) in seen:
                     continue
                 seen.add((doc_id, claim_id))

@@ -87,3 +87,13 @@ def test_link_batch_clusters_corroboration_and_stale_clusters(store: Any, resour
     assert store.stale_clusters() == []
     # The stored document JSON carries the cluster id on its events.
     assert store.get("d1").events[0].cluster_id == kharkiv["id"]
+
+
+def test_link_tables_claim_date_window_holds_only_the_bounds_given() -> None:
+    from frontwire.store.sqlite_link import claim_date_window
+
+    assert claim_date_window(None, None) == ("", [])
+    clause, bounds = claim_date_window("2022-03-01", "2022-03-10")
+    assert clause == " AND (f.date IS NULL OR (f.date >= ? AND f.date <= ?))"
+    assert bounds == ["2022-03-01", "2022-03-10"]
+    assert claim_date_window(None, "2022-03-10") == (" AND (f.date IS NULL OR (f.date <= ?))", ["2022-03-10"])
