@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 
@@ -402,7 +403,12 @@ def m007_link_indexes() -> str:
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
-    """Apply pending migrations in order; returns the names applied now."""
+    """Apply pending migrations in order; returns the names applied now.
+
+    Safe when several processes open one fresh file at once: each migration claims its row in
+    ``migrations`` inside the same ``BEGIN IMMEDIATE`` transaction that applies it, so a second
+    process waits for the write lock, finds the row taken and skips that migration.
+    """
     db.execute(
         "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY,"
         " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))"
@@ -412,11 +418,19 @@ def migrate(db: sqlite3.Connection) -> list[str]:
     for name, func in sorted(MIGRATIONS):
         if name in done:
             continue
+        if not re.fullmatch(r"m\d{3}_\w+", name):
+            raise MigrationError(f"migration name {name!r} is not of the form m000_name")
         try:
-            # executescript leaves the explicit transaction open, so the record joins it.
-            db.executescript("BEGIN;\n" + func())
-            db.execute("INSERT INTO migrations(name) VALUES (?)", (name,))
+            # executescript leaves the explicit transaction open, so the claim and the schema
+            # change commit together; the claim fails at once if another process applied it.
+            db.executescript(f"BEGIN IMMEDIATE;\nINSERT INTO migrations(name) VALUES ('{name}');\n" + func())
             db.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if db.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                continue  # applied by a concurrent process while this one waited for the lock
+            raise MigrationError(f"migration {name} failed: {exc}") from exc
         except sqlite3.Error as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")

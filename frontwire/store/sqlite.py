@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -681,6 +682,23 @@ class SQLQueries(LinkTables):
         self.db.close()
 
 
+def _use_wal(db: sqlite3.Connection, wait_s: float = 30.0) -> None:
+    """Switch a file to WAL mode, waiting while another process holds it.
+
+    Changing the journal mode needs an exclusive lock and SQLite answers "database is locked" at
+    once rather than calling the busy handler, so two processes opening one fresh file race here.
+    """
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class SQLiteStore(SQLQueries):
     """Store backed by one SQLite file (or ':memory:')."""
 
@@ -689,7 +707,7 @@ class SQLiteStore(SQLQueries):
         try:
             # Autocommit mode: transactions are explicit (see _transaction), so a batch is all-or-nothing.
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            _use_wal(self.db)
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.create_function("fw_fold", 1, _fold, deterministic=True)
