@@ -1,7 +1,8 @@
 """The HTTP API (FastAPI): read endpoints over the store, token-protected writes, and the web page.
 
 Entry point: :func:`create_app`. Every read goes through :mod:`frontwire.query` (the CLI's query
-layer), on one read-only SQLite connection per server thread; errors are JSON
+layer), on one read-only store connection per server thread (a SQLite file or a PostgreSQL
+database); errors are JSON
 ``{"error": {"status", "reason", "message"}}``.
 """
 
@@ -32,17 +33,21 @@ def create_app(db: str, token: str | None = None, *, max_body_bytes: int = MAX_B
     """The API over the store at ``db`` (which must exist: ``frontwire run`` makes it).
 
     Args:
-        db: SQLite path of the store.
+        db: the store: a SQLite path or a ``postgresql://`` URL.
         token: the bearer token that ``POST /documents`` needs; None or empty turns writes off.
         max_body_bytes: the largest request body taken (413 above it).
 
     Raises:
         StoreError: there is no store at ``db``, or it cannot be opened.
     """
-    from frontwire.store import open_store
+    from frontwire.store import is_postgres_url, open_store
 
     # Opened once read-write here (applying any pending migration); the threads then read only.
+    # A SQLite open migrates; a PostgreSQL one is first checked to hold a store (so that a mistyped
+    # database name is an error, not a new empty store), then migrated.
     open_store(db, create=False).close()
+    if is_postgres_url(db):
+        open_store(db, create=True).close()
     pool = StorePool(db)
 
     @asynccontextmanager
@@ -72,6 +77,7 @@ def create_app(db: str, token: str | None = None, *, max_body_bytes: int = MAX_B
             "ok": True,
             "version": __version__,
             "writes": state.token is not None,
+            "store": state.pool.backend,
             "counts": state.pool.reader().counts(),
         }
 

@@ -14,37 +14,65 @@ from fastapi.dependencies.models import Dependant
 from fastapi.responses import JSONResponse
 
 from frontwire.query import InvalidFilter, Page
-from frontwire.store import Store
+from frontwire.store import Store, is_postgres_url, open_store
 
 
 class StorePool:
-    """One read-only SQLite connection per server thread (a connection never crosses threads), and a
-    short-lived writer for each write request."""
+    """One read-only store per server thread (a connection never crosses threads), and a short-lived
+    writer for each write request; over a SQLite file or a ``postgresql://`` URL.
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    On SQLite each thread holds a ``mode=ro`` connection to the file; on PostgreSQL a session of its
+    own with ``default_transaction_read_only`` on (so the server holds up to one connection per
+    worker thread, at most the thread pool's size, 40 by default).
+    """
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.postgres = is_postgres_url(target)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: list[Store] = []
 
-    def reader(self) -> Store:
-        """This thread's read-only store, opened on first use."""
-        store: Store | None = getattr(self._local, "store", None)
-        if store is None:
-            from frontwire.store.sqlite import SQLiteStore
+    @property
+    def backend(self) -> str:
+        """``postgres`` or ``sqlite``."""
+        return "postgres" if self.postgres else "sqlite"
 
-            store = SQLiteStore.reader(self.path)
+    def _open_reader(self) -> Store:
+        if self.postgres:
+            from frontwire.store.postgres import PostgresStore
+
+            return PostgresStore.reader(self.target)
+        from frontwire.store.sqlite import SQLiteStore
+
+        return SQLiteStore.reader(self.target)
+
+    def reader(self) -> Store:
+        """This thread's read-only store, opened on first use (and again if the PostgreSQL server
+        closed its session: a restarted server costs one failed request per thread, not all)."""
+        store: Store | None = getattr(self._local, "store", None)
+        conn = getattr(store, "conn", None) if self.postgres else None
+        if store is not None and conn is not None and conn.closed:
+            self._forget(store)
+            store = None
+        if store is None:
+            store = self._open_reader()
             self._local.store = store
             with self._lock:
                 self._open.append(store)
         return store
 
+    def _forget(self, store: Store) -> None:
+        with self._lock:
+            if store in self._open:
+                self._open.remove(store)
+        store.close()
+
     @contextmanager
     def writer(self) -> Iterator[Store]:
-        """A read-write store for one request, closed after it (writes are rare; SQLite serialises them)."""
-        from frontwire.store import open_store
-
-        store = open_store(self.path, create=False)
+        """A read-write store for one request, closed after it (writes are rare; both stores serialise
+        them: SQLite's write lock, PostgreSQL's advisory write lock)."""
+        store = open_store(self.target, create=False)
         try:
             yield store
         finally:

@@ -10,6 +10,7 @@ import pytest
 
 from frontwire.api import create_app
 from frontwire.errors import StoreError
+from frontwire.model import Document
 from frontwire.store import open_store
 from tests.store.test_events import shelling, withdrawal
 from tests.test_query import DOC_A, DOC_B, TEXT, _doc
@@ -21,15 +22,21 @@ with warnings.catch_warnings():
 TOKEN = "s3cret-token"
 
 
-def make_store(path: Path) -> str:
-    """Two documents (A: Kyiv Independent, 7 March; B: Meduza, 20 March), four events."""
-    store = open_store(path)
+def two_documents() -> list[Document]:
+    """A (Kyiv Independent, 7 March) and B (Meduza, 20 March): two events each, one claim each."""
     b = _doc(DOC_B, "Meduza", "2023-03-20")
     b.article.text = TEXT
     b.events = [shelling(date="2023-03-19/2023-03-19", stance="asserted"), withdrawal()]
-    store.add_documents([_doc(DOC_A, "Kyiv Independent", "2023-03-07"), b])
+    return [_doc(DOC_A, "Kyiv Independent", "2023-03-07"), b]
+
+
+def make_store(target: str | Path, documents: list[Document] | None = None) -> str:
+    """A store at a SQLite path or a PostgreSQL URL holding ``documents`` (by default the two of
+    :func:`two_documents`: four events); its path or URL."""
+    store = open_store(target)
+    store.add_documents(two_documents() if documents is None else documents)
     store.close()
-    return str(path)
+    return str(target)
 
 
 @pytest.fixture

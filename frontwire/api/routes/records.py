@@ -203,7 +203,7 @@ def contradictions(
     return page_json(page)
 
 
-@router.get("/search", summary="Full-text search over titles and bodies (SQLite FTS5 syntax)")
+@router.get("/search", summary="Full-text search over titles and bodies (FTS5 query syntax, both stores)")
 def search(
     state: State,
     q: Annotated[str, Query(description='FTS5 query: words, "phrases", AND, OR, NOT, NEAR(), prefix*.')],
