@@ -1,6 +1,11 @@
 """Near-duplicate documents: wire copies, re-publications and updated versions of the same article.
 
-Each document gets a MinHash signature of its word 5-gram shingles (datasketch) and LSH band keys.
+Each document gets a MinHash signature of its word 5-gram shingles and LSH band keys. The signature
+is datasketch's ``MinHash`` (scheme "affine32", its default since 2.0: SHA-1 of each shingle, the
+MurmurHash3 finaliser, then ``a * h + b`` in uint32) computed here with numpy: importing datasketch
+costs every run ~0.4 s (it pulls in SciPy), and its values must not change with its version (1.x
+used another scheme) or stored fingerprints would stop matching new ones. ``tests/link`` checks
+the values against datasketch's.
 The store keeps the band keys in an indexed table, so a new batch finds its candidates with one
 lookup per band instead of comparing against every stored document; candidates are confirmed by
 the estimated Jaccard similarity, or by containment when one text is a trimmed copy of the other.
@@ -12,6 +17,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -32,6 +38,41 @@ MIN_CONTAINMENT = 0.8
 MIN_SHINGLES = 20
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_MAX32 = np.uint32(0xFFFFFFFF)
+_CHUNK = 4096  # shingles per step, so a huge page needs at most _CHUNK x NUM_PERM x 4 bytes at once
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser (a bijection that spreads weak hashes), wrapping in uint32."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))  # type: ignore[no-any-return]
+
+
+@cache
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) of the affine permutations, drawn as datasketch draws them (odd a: a bijection)."""
+    gen = np.random.RandomState(seed)  # the legacy generator: the same stream in every numpy
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def minhash(shingles: Iterable[bytes], num_perm: int = NUM_PERM, seed: int = SEED) -> np.ndarray:
+    """The MinHash signature (num_perm uint32 values) of a set of byte strings."""
+    a, b = _permutations(num_perm, seed)
+    hashed = np.fromiter(
+        (int.from_bytes(hashlib.sha1(s).digest()[:4], "little") for s in shingles), dtype=np.uint32
+    )
+    out = np.full(num_perm, _MAX32, dtype=np.uint32)
+    mixed = _fmix32(hashed)
+    with np.errstate(over="ignore"):
+        for start in range(0, len(mixed), _CHUNK):
+            part = mixed[start : start + _CHUNK, None] * a + b  # uint32 wrap-around is the modulo 2^32
+            np.minimum(out, part.min(axis=0), out=out)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +97,7 @@ def fingerprint(doc_id: str, text: str) -> Fingerprint | None:
     shingles = shingle_set(text)
     if len(shingles) < MIN_SHINGLES:
         return None
-    from datasketch import MinHash  # here, not at import: it pulls in scipy (~0.5 s of every start-up)
-
-    m = MinHash(num_perm=NUM_PERM, seed=SEED)
-    m.update_batch(list(shingles))
-    values = np.asarray(m.hashvalues, dtype="<u8")
+    values = minhash(shingles).astype("<u8")
     bands = tuple(
         f"{b}:{hashlib.blake2b(values[b * ROWS : (b + 1) * ROWS].tobytes(), digest_size=8).hexdigest()}"
         for b in range(BANDS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from frontwire.link.duplicates import BANDS, fingerprint, group_batch, is_near_duplicate, match, similarity
 
 BODY = (
@@ -56,3 +58,36 @@ def test_duplicates_batch_groups_copies_under_the_first() -> None:
     prints = [fingerprint(i, t) for i, t in (("first", BODY), ("other", OTHER), ("copy", BODY + " Updated."))]
     assert all(p is not None for p in prints)
     assert group_batch([p for p in prints if p is not None]) == {"copy": "first"}
+
+
+def test_duplicates_minhash_equals_datasketch_affine32() -> None:
+    # The signature is datasketch's (scheme "affine32", its default since 2.0), computed without it.
+    datasketch = pytest.importorskip("datasketch")
+    from frontwire.link.duplicates import NUM_PERM, SEED, minhash, shingle_set
+
+    text = (
+        "Ukrainian forces repelled 14 attacks near Bakhmut on Monday, the General Staff said, while"
+        " Russian shelling hit Kherson and Zaporizhzhia overnight; officials reported two civilians"
+        " killed and several buildings damaged in the strikes. Ще один абзац українською мовою."
+    )
+    shingles = sorted(shingle_set(text))
+    reference = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+    reference.update_batch(shingles)
+    assert minhash(shingles).tolist() == [int(v) for v in reference.hashvalues]
+    # Another seed and size, and more shingles than one chunk holds.
+    many = [f"shingle {i}".encode() for i in range(10_000)]
+    reference = datasketch.MinHash(num_perm=16, seed=7, scheme="affine32")
+    reference.update_batch(many)
+    assert minhash(many, num_perm=16, seed=7).tolist() == [int(v) for v in reference.hashvalues]
+
+
+def test_duplicates_minhash_estimates_jaccard() -> None:
+    from frontwire.link.duplicates import minhash
+
+    # |A ∩ B| = 600, |A ∪ B| = 1400: Jaccard 3/7 = 0.43; 128 permutations give a standard error of
+    # sqrt(J (1 - J) / 128) = 0.044, so 0.43 +- 0.15 is over 3 standard errors.
+    a = [f"w{i}".encode() for i in range(1000)]
+    b = [f"w{i}".encode() for i in range(400, 1400)]
+    estimate = float((minhash(a) == minhash(b)).mean())
+    assert abs(estimate - 3 / 7) < 0.15
+    assert minhash(a).tolist() == minhash(list(reversed(a))).tolist()  # a set: order does not matter
