@@ -141,3 +141,30 @@ def test_gazetteer_us_counties_are_admin2_by_full_name_and_stem(gaz):
     assert abs(gaz.lat[i] - 33.6) < 0.3 and abs(gaz.lon[i] + 97.2) < 0.3
     assert i in gaz.lookup("Cooke")  # "Cooke" alone may name the county
     assert gaz.place_id(i).startswith("frontwire:")
+
+
+def test_gazetteer_packed_index_answers_as_the_built_dict() -> None:
+    import pickle
+
+    from frontwire.geo.gazetteer import PackedIndex, _build_gazetteer
+
+    built = _build_gazetteer(Settings())
+    assert isinstance(built.index, dict)
+    packed = pickle.loads(pickle.dumps(PackedIndex.pack(built.index)))  # as the cache reads it back
+    assert len(packed) == len(built.index)
+    for key, value in built.index.items():
+        assert packed.get(key) == value  # a record number, or the same tuple in the same order
+    assert packed.get("") is None
+    assert packed.get("zz-no-such-place-zz", ()) == ()
+    assert packed.get(max(built.index) + "z") is None  # past the last key
+
+
+def test_gazetteer_packed_index_small() -> None:
+    from frontwire.geo.gazetteer import PackedIndex
+
+    packed = PackedIndex.pack({"kyiv": (3, 1), "bakhmut": 0, "odesa": 2})
+    assert packed.keys == ["bakhmut", "kyiv", "odesa"]
+    assert (packed.get("bakhmut"), packed.get("kyiv"), packed.get("odesa")) == (0, (3, 1), 2)
+    assert packed.get("a") is None and packed.get("kyivx") is None
+    with pytest.raises(ValueError):
+        PackedIndex.pack({"bad\0key": 1})
