@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Protocol
@@ -220,6 +220,8 @@ class ProcessPool:
     settings: Settings
 
     def map_batches(self, batches: Iterable[Batch]) -> Iterator[Processed]:
+        from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing's import is not free
+
         workers = self.settings.workers
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(self.settings,)) as pool:
             pending: list[Future[Processed]] = []

@@ -13,8 +13,6 @@ from importlib import resources as importlib_resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from courlan import normalize_url
-
 from frontwire.model import RawItem
 
 # /2023/03/06/ (or -) in a URL path: a day-precise publication date many CMSs put there.
@@ -25,6 +23,8 @@ def canonical_url(url: str | None) -> str | None:
     """Normalised URL (lower-case host, no fragment, no tracking parameters), or None."""
     if not url or not url.lower().startswith(("http://", "https://")):
         return None
+    from courlan import normalize_url  # here: importing courlan costs a start-up ~0.1 s
+
     try:
         return str(normalize_url(url, strict=True))
     except (ValueError, TypeError):

@@ -8,24 +8,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from frontwire.config import Settings
 from frontwire.errors import FetchError, FrontwireError
 from frontwire.ingest.base import Context, Entries, skip
 from frontwire.ingest.files import expand_input, iter_path
-from frontwire.ingest.web import Fetcher, FetchResult, iter_url
 from frontwire.model import RawItem
 from frontwire.pipeline import Outcome
+
+if TYPE_CHECKING:
+    from frontwire.ingest.web import Fetcher, FetchResult
 
 __all__ = ["FetchResult", "Fetcher", "iter_items"]
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
 
 
+def __getattr__(name: str) -> Any:
+    # The fetcher (and httpx, ~0.1 s to import) loads when a URL is read, not at every start-up.
+    if name in ("Fetcher", "FetchResult"):
+        from frontwire.ingest import web
+
+        return getattr(web, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _iter_input(arg: str, ctx: Context) -> Entries:
     scheme = _SCHEME.match(arg)
     if scheme:
         if scheme.group(1).lower() in ("http", "https"):
+            from frontwire.ingest.web import iter_url
+
             yield from iter_url(arg, ctx)
         else:
             yield skip(
