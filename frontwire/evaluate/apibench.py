@@ -7,8 +7,14 @@ threads send each query N times with httpx. Beside each figure, the baseline: th
 call (the same SQL and row building) on a read-only connection in this process, with no HTTP, so
 the ratio is what the API adds. Goal: p99 < 100 ms.
 
-    frontwire bench --api                    # 100,000 events
+The store is SQLite by default; ``--api-backends sqlite,postgres`` measures each in turn, the
+PostgreSQL one in a throw-away server (frontwire.store.pg_server: initdb on a free local port,
+durability off, stopped after) holding the same synthetic documents, vacuumed and analysed after
+the load as autovacuum would soon do. Every row names its backend.
+
+    frontwire bench --api                    # 100,000 events, SQLite
     frontwire bench --api --api-events 10000 --api-requests 100
+    frontwire bench --api --api-backends sqlite,postgres --api-events 20000
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -41,6 +48,7 @@ from frontwire.model import (
 )
 
 GOAL_P99_MS = 100.0
+BACKENDS = ("sqlite", "postgres")
 EVENTS = 100_000
 EVENTS_PER_DOC = 4
 BATCH = 500  # documents per add_documents call (one transaction)
@@ -95,6 +103,33 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def parse_backends(text: str) -> tuple[str, ...]:
+    """``sqlite,postgres`` as ``("sqlite", "postgres")``: known names, each once, in the order given."""
+    from frontwire.errors import ConfigError
+
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    names = ["postgres" if n == "postgresql" else n for n in names]
+    unknown = [n for n in names if n not in BACKENDS]
+    if unknown or not names:
+        raise ConfigError(
+            f"--api-backends: unknown {', '.join(unknown) or 'empty list'}; valid: {', '.join(BACKENDS)}"
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def _reader(db: str) -> Any:
+    """A read-only store on ``db`` (a SQLite path or a PostgreSQL URL), as the server's threads open."""
+    from frontwire.store import is_postgres_url
+
+    if is_postgres_url(db):
+        from frontwire.store.postgres import PostgresStore
+
+        return PostgresStore.reader(db)
+    from frontwire.store.sqlite import SQLiteStore
+
+    return SQLiteStore.reader(db)
 
 
 # -- the synthetic store -------------------------------------------------------------------------
@@ -192,13 +227,15 @@ def synthetic_documents(events: int, seed: int = 0, per_doc: int = EVENTS_PER_DO
 
 
 def build_store(path: str | Path, events: int = EVENTS, seed: int = 0) -> dict[str, Any]:
-    """Write the synthetic store at ``path``; its counts, size and build time."""
-    from frontwire.store import open_store
+    """Write the synthetic store at ``path`` (a SQLite path or a PostgreSQL URL); its counts, size
+    and build time."""
+    from frontwire.store import is_postgres_url, open_store
 
+    postgres = is_postgres_url(path)
     t0 = time.perf_counter()
     store = open_store(path)
     try:
-        db = getattr(store, "db", None)
+        db: Any = getattr(store, "db", None)
         if isinstance(db, sqlite3.Connection):
             db.execute("PRAGMA synchronous=OFF")  # a throw-away store: no fsync per batch
         batch: list[Document] = []
@@ -210,9 +247,17 @@ def build_store(path: str | Path, events: int = EVENTS, seed: int = 0) -> dict[s
         if batch:
             store.add_documents(batch)
         counts = store.counts()
+        if postgres:
+            # Planner statistics and the visibility map, as autovacuum gives a loaded table within
+            # a minute or so; measured before it, the plans would change during the run.
+            db.execute("VACUUM (ANALYZE)")
+            found = db.execute("SELECT pg_database_size(current_database())").fetchone()
+            size = int(found[0])
+        else:
+            size = Path(path).stat().st_size
     finally:
         store.close()
-    return {"seconds": time.perf_counter() - t0, "counts": counts, "mb": Path(path).stat().st_size / 1e6}
+    return {"seconds": time.perf_counter() - t0, "counts": counts, "mb": size / 1e6}
 
 
 # -- the queries ---------------------------------------------------------------------------------
@@ -255,9 +300,8 @@ def _summary(ms: list[float]) -> dict[str, float]:
 def _direct(db: str, q: Query, requests: int) -> tuple[dict[str, float], int]:
     """The query layer called in this process on a read-only connection: the same SQL, no HTTP."""
     from frontwire import query
-    from frontwire.store.sqlite import SQLiteStore
 
-    store = SQLiteStore.reader(db)
+    store = _reader(db)
     fn: Callable[..., Any] = getattr(query, q.call)
     try:
         rows = len(fn(store, **q.kwargs).items)  # warm-up, and the rows a page holds
@@ -350,17 +394,35 @@ def run(
     clients: int = 4,
     seed: int = 0,
     db: str | None = None,
+    backend: str = "sqlite",
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Build the synthetic store (in a temporary folder unless ``db`` is given) and measure it."""
+    """Build the synthetic store and measure it. ``backend`` sqlite: a file in a temporary folder
+    unless ``db`` (a path) is given; postgres: a database in a throw-away server unless ``db`` (a
+    ``postgresql://`` URL of an empty database) is given."""
+    from frontwire.errors import ConfigError
+
     say = progress or (lambda _msg: None)
-    with tempfile.TemporaryDirectory(prefix="fw-apibench-") as tmp:
-        path = db or os.path.join(tmp, "api.db")
-        say(f"building a store of {events:,} events")
-        build = build_store(path, events, seed)
+    with ExitStack() as stack:
+        if backend == "postgres":
+            if db is None:
+                from frontwire.store.pg_server import throwaway_postgres
+
+                say("starting a throw-away PostgreSQL server")
+                db = stack.enter_context(throwaway_postgres()).create("fw_apibench")
+        elif backend == "sqlite":
+            db = db or os.path.join(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="fw-apibench-")), "api.db"
+            )
+        else:
+            raise ConfigError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
+        say(f"building a {backend} store of {events:,} events")
+        build = build_store(db, events, seed)
         say(f"built in {build['seconds']:.1f} s; {requests} requests per query from {clients} clients")
-        out = measure(path, requests, clients)
-    out.update({"events": events, "seed": seed, "build": build, "goal_p99_ms": GOAL_P99_MS})
+        out = measure(db, requests, clients)
+    out.update(
+        {"backend": backend, "events": events, "seed": seed, "build": build, "goal_p99_ms": GOAL_P99_MS}
+    )
     return out
 
 
@@ -368,11 +430,15 @@ def rows(api: dict[str, Any]) -> list[dict[str, Any]]:
     """Bench table rows: p50 and p99 over HTTP per query, beside the same call with no HTTP."""
     out: list[dict[str, Any]] = []
     b, c = api["build"], api["build"]["counts"]
+    # "api(postgres)", not "api[postgres]": bench's table prints figures as rich markup, where
+    # "[postgres]" is a style tag and vanishes.
+    tag = f"api({api.get('backend', 'sqlite')})"
     out.append(
-        {"figure": f"api: build store of {api['events']:,} events s", "value": b["seconds"], "baseline": "",
+        {"figure": f"{tag}: build store of {api['events']:,} events s", "value": b["seconds"], "baseline": "",
          "baseline_value": None, "ratio": None, "goal": None, "goal_text": "", "meets_goal": None,
          "note": f"{c['documents']:,} docs, {c['events']:,} events, {c['claims']:,} claims, "
-                 f"{b['mb']:,.0f} MB"}
+                 f"{b['mb']:,.0f} MB" + ("; database size, VACUUM (ANALYZE) included"
+                                          if api.get("backend") == "postgres" else "")}
     )  # fmt: skip
     goal = api["goal_p99_ms"]
     for name, q in api["queries"].items():
@@ -382,7 +448,7 @@ def rows(api: dict[str, Any]) -> list[dict[str, Any]]:
             value, base = q["api"][key], q["direct"][key]
             is_p99 = key == "p99_ms"
             out.append(
-                {"figure": f"api {name}: {key.replace('_ms', '')} ms", "value": value,
+                {"figure": f"{tag} {name}: {key.replace('_ms', '')} ms", "value": value,
                  "baseline": "query layer, same SQL, no HTTP", "baseline_value": base,
                  "ratio": value / base if base else None, "goal": None,
                  "goal_text": f"< {goal:.0f} ms" if is_p99 else "",
@@ -398,19 +464,35 @@ def run_api_bench(
     requests: int = 200,
     clients: int = 4,
     json_out: Path | None = None,
+    backends: tuple[str, ...] = ("sqlite",),
 ) -> dict[str, Any]:
-    """``frontwire bench --api``: measure, print the table (bench's), return and optionally write it."""
+    """``frontwire bench --api``: measure on each backend in turn, print the table (bench's), return
+    and optionally write it. ``raw.api`` holds each backend's figures under its name."""
     from frontwire.errors import ConfigError
     from frontwire.evaluate.bench import _print
     from frontwire.evaluate.report import write_json
 
     if events < 1 or requests < 1 or clients < 1:
         raise ConfigError("--api-events, --api-requests and --api-clients must be at least 1")
-    raw = run(
-        events, requests=requests, clients=clients, progress=lambda m: print(f"api bench: {m}", flush=True)
-    )
-    out = {"corpus": f"synthetic store of {events:,} events (seed 0)", "cpu_count": os.cpu_count(),
-           "goals": {"api_p99_ms": GOAL_P99_MS}, "raw": {"api": raw}, "rows": rows(raw)}  # fmt: skip
+    backends = parse_backends(",".join(backends))
+    if "postgres" in backends:
+        from frontwire.store.pg_server import unavailable
+
+        reason = unavailable()  # before the SQLite half runs, not after
+        if reason is not None:
+            raise ConfigError(f"--api-backends postgres: {reason}")
+
+    def progress(backend: str) -> Callable[[str], None]:
+        return lambda m: print(f"api bench [{backend}]: {m}", flush=True)
+
+    raw: dict[str, Any] = {}
+    for backend in backends:
+        raw[backend] = run(
+            events, requests=requests, clients=clients, backend=backend, progress=progress(backend)
+        )
+    out = {"corpus": f"synthetic store of {events:,} events (seed 0) on {', '.join(backends)}",
+           "cpu_count": os.cpu_count(), "goals": {"api_p99_ms": GOAL_P99_MS}, "raw": {"api": raw},
+           "rows": [r for b in backends for r in rows(raw[b])]}  # fmt: skip
     _print(out)
     if json_out is not None:
         write_json(out, json_out)

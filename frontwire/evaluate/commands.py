@@ -107,16 +107,23 @@ def bench_command(
     ] = False,
     api_events: Annotated[int, typer.Option("--api-events", help="Events in the API's store.")] = 100_000,
     api_requests: Annotated[int, typer.Option("--api-requests", help="Requests per query.")] = 200,
+    api_backends: Annotated[
+        str,
+        typer.Option(
+            "--api-backends",
+            help="Stores to serve, comma-separated: sqlite, postgres (a throw-away local server).",
+        ),
+    ] = "sqlite",
     ctx: typer.Context = None,  # type: ignore[assignment]
 ) -> None:
     """Throughput and peak memory per stage, each with its ratio against a baseline timed in the same run."""
     from frontwire.evaluate.bench import parse_sizes, run_bench
 
     if api:
-        from frontwire.evaluate.apibench import run_api_bench
+        from frontwire.evaluate.apibench import parse_backends, run_api_bench
 
         try:
-            run_api_bench(api_events, api_requests, json_out=json_out)
+            run_api_bench(api_events, api_requests, json_out=json_out, backends=parse_backends(api_backends))
         except FrontwireError as exc:
             raise _fail(exc) from exc
         return
