@@ -43,11 +43,16 @@ def create_app(db: str, token: str | None = None, *, max_body_bytes: int = MAX_B
     from frontwire.store import is_postgres_url, open_store
 
     # Opened once read-write here (applying any pending migration); the threads then read only.
-    # A SQLite open migrates; a PostgreSQL one is first checked to hold a store (so that a mistyped
-    # database name is an error, not a new empty store), then migrated.
-    open_store(db, create=False).close()
     if is_postgres_url(db):
+        from frontwire.store.postgres import PostgresStore
+
+        # First a read-only look that it holds a store (a mistyped database name is an error, not a
+        # new empty store; a read-write open without migrating fails on a table a pending migration
+        # adds), then the open that migrates, as a SQLite open does.
+        PostgresStore.reader(db).close()
         open_store(db, create=True).close()
+    else:
+        open_store(db, create=False).close()
     pool = StorePool(db)
 
     @asynccontextmanager
