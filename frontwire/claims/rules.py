@@ -322,12 +322,17 @@ def _animate(subj: Any | None, lex: Lexicon) -> bool:
 def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
     """Claims whose cue is a lexicon verb of the parsed sentence ``sent`` (offsets + ``off``)."""
     out: list[RawClaim] = []
-    cue_ids = {t.i for t in sent if t.pos_ in CLAUSE_POS and t.lemma_.lower() in lex.verbs}
-    inner = {t.i: o.i for t in sent if (o := _outer_cue(t, cue_ids)) is not None}
-    for tok in sent:
-        entry = lex.verbs.get(tok.lemma_.lower())
-        if entry is None or tok.pos_ not in CLAUSE_POS:
-            continue
+    # One pass over the words finds the cue verbs (most sentences have none or one); building a
+    # Token per word is what costs, so the later steps only visit the cues.
+    cues = [
+        (t, entry)
+        for t in sent
+        if (entry := lex.verbs.get(t.lemma_.lower())) is not None and t.pos_ in CLAUSE_POS
+    ]
+    cue_ids = {t.i for t, _ in cues}
+    # A conjoined second cue needs two cues in the sentence (see _outer_cue).
+    inner = {t.i: o.i for t, _ in cues if (o := _outer_cue(t, cue_ids)) is not None} if len(cues) > 1 else {}
+    for tok, entry in cues:
         if entry.particle and not any(c.dep_ == "prt" and c.lower_ == entry.particle for c in tok.children):
             continue
         # "went on to say": an aspectual head realises the infinitive, and PolNeAR's cue starts at the head

@@ -172,6 +172,27 @@ class HashingVectorizer:
             return self._char_ngrams(doc)
         return self._char_wb_ngrams(doc)
 
+    def counts(self, docs: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """The matrix of :meth:`transform` as (rows, columns, counts, n_docs), without SciPy: the
+        non-zero entries in row-major order with duplicates summed, as the CSR matrix holds them."""
+        if isinstance(docs, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        features: list[str] = []
+        lens: list[int] = []
+        for doc in docs:
+            grams = self.analyze(doc)
+            features += grams
+            lens.append(len(grams))
+        if not lens:
+            raise ValueError("Cannot vectorize empty sequence.")
+        unique = list(dict.fromkeys(features))
+        ids = dict(zip(unique, range(len(unique)), strict=True))
+        index = (np.abs(_hash_strings(unique)) % self.n_features).astype(np.int64)
+        columns = index[np.fromiter(map(ids.__getitem__, features), dtype=np.intp, count=len(features))]
+        rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
+        keys, counts = np.unique(rows * self.n_features + columns, return_counts=True)
+        return keys // self.n_features, keys % self.n_features, counts.astype(self.dtype), len(lens)
+
     def transform(self, docs: Iterable[str]) -> Any:
         """(n_docs, n_features) ``scipy.sparse.csr_matrix`` of feature counts."""
         import scipy.sparse as sp

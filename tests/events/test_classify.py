@@ -138,3 +138,48 @@ def test_classify_prepare_adds_each_word_class_once_as_the_rows_say() -> None:
     ):
         classes = sorted(set(word_classes(text)))
         assert prepare(text) == text + "".join(f" wc_{c.lower()}" for c in classes)
+
+
+SENTENCES = [
+    "Russian forces shelled Kherson overnight with artillery and Grad rockets, killing two civilians.",
+    "A Shahed drone hit an energy facility in Odesa, the governor said on Telegram.",
+    "Ukrainian troops repelled attacks near Bakhmut and Avdiivka, the General Staff reported.",
+    "Protesters gathered in Tbilisi; police used tear gas and water cannon.",
+    "The talks in Istanbul ended without agreement on grain exports.",
+    "HIMARS strikes destroyed an ammunition depot near Nova Kakhovka.",
+    "",
+    "Zelensky met Biden in Washington.",
+]
+
+
+def test_weapon_rows_are_lower_case() -> None:
+    # prepare() tests every row at once, case-sensitively, against the lower-cased text.
+    for pat, _sub, _cls in weapon_patterns():
+        assert pat.pattern == pat.pattern.lower(), pat.pattern
+
+
+def test_prepare_adds_the_same_classes_as_the_rows() -> None:
+    from frontwire.events.classify import prepare
+
+    for text in [*SENTENCES, "M777 HOWITZERS and Bayraktar TB2", "no weapon here at all"]:
+        classes = sorted(set(word_classes(text)))
+        added = prepare(text)[len(text) :].split()
+        assert sorted(added) == ["wc_" + c.lower() for c in classes], text
+
+
+def test_numpy_features_equal_the_sparse_matrix(clf) -> None:  # type: ignore[no-untyped-def]
+    # Inference builds the features without SciPy; the trainer's sparse path must give the same.
+    import numpy as np
+
+    from frontwire.events.classify import features, featurize
+
+    sparse = featurize(SENTENCES, clf._vecs, clf._idf).tocoo()
+    dense = np.zeros(sparse.shape, dtype=np.float32)
+    dense[sparse.row, sparse.col] = sparse.data
+    mine = features(SENTENCES, clf._vecs, clf._idf)
+    ours = np.zeros(sparse.shape, dtype=np.float32)
+    ours[mine.rows, mine.cols] = mine.values
+    assert mine.n == len(SENTENCES)
+    assert np.allclose(dense, ours, atol=1e-6)
+    for head in (clf._acled, clf._plover):
+        assert np.allclose(head.proba(featurize(SENTENCES, clf._vecs, clf._idf)), head.proba(mine), atol=1e-5)
