@@ -557,11 +557,29 @@ def _number_at(
     return int(value), int(value), used
 
 
+_STARTS: dict[int, tuple[ContradictionRules, frozenset[str]]] = {}
+
+
+def _number_starts(rules: ContradictionRules) -> frozenset[str]:
+    """First words of the number words and vague amounts: a number can only start at one of them
+    or at a digit (see _number_at), so _counts skips every other word without parsing it."""
+    hit = _STARTS.get(id(rules))
+    if hit is None or hit[0] is not rules:
+        words = frozenset(k.split(" ", 1)[0] for k in (*rules.number_words, *rules.vague))
+        hit = _STARTS[id(rules)] = (rules, words)
+    return hit[1]
+
+
 def _counts(content: str, rules: ContradictionRules) -> tuple[tuple[str, int, int], ...]:
     tokens = list(_TOKEN.finditer(content))
     out: list[tuple[str, int, int]] = []
+    starts = _number_starts(rules)
     i = 0
     while i < len(tokens):
+        word = tokens[i].group(0)
+        if not word[0].isdecimal() and word.casefold() not in starts:  # \d is Unicode Nd, as isdecimal
+            i += 1
+            continue
         num = _number_at(tokens, i, rules)
         if num is None:
             i += 1
