@@ -402,6 +402,58 @@ def m007_link_indexes() -> str:
         """
 
 
+@migration("m008_query_summaries")
+def m008_query_summaries() -> str:
+    # A store of 100,000 documents (issue 13). Per-entity and per-place counts kept by the writer
+    # (frontwire/store/summaries.py), filled here from the stored rows, so that entities and places
+    # with no mention-level filter read one row each instead of grouping millions of mentions.
+    # speaker_names: every distinct spelling of a claim's speaker and speaker name with its
+    # case folding (written with the claims), so that claims --speaker folds the few spellings and
+    # then finds the claims through the speaker indexes. Counts are WITHOUT ROWID tables keyed by
+    # entity or place, so that one entity's counts share a page.
+    from frontwire.store.summaries import backfill_sql
+
+    return """
+        CREATE TABLE entity_stats (
+            entity_id TEXT PRIMARY KEY,
+            mentions INTEGER NOT NULL,
+            documents INTEGER NOT NULL,
+            first_published TEXT,
+            last_published TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE entity_roles (
+            entity_id TEXT NOT NULL, role TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (entity_id, role)
+        ) WITHOUT ROWID;
+        CREATE TABLE entity_outlets (
+            entity_id TEXT NOT NULL, outlet TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (entity_id, outlet)
+        ) WITHOUT ROWID;
+        CREATE TABLE entity_days (
+            entity_id TEXT NOT NULL, published TEXT NOT NULL, n INTEGER NOT NULL,
+            PRIMARY KEY (entity_id, published)
+        ) WITHOUT ROWID;
+        CREATE TABLE place_stats (
+            place_id TEXT PRIMARY KEY,
+            mentions INTEGER NOT NULL,
+            documents INTEGER NOT NULL,
+            first_published TEXT,
+            last_published TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE place_outlets (
+            place_id TEXT NOT NULL, outlet TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (place_id, outlet)
+        ) WITHOUT ROWID;
+        CREATE TABLE place_days (
+            place_id TEXT NOT NULL, published TEXT NOT NULL, n INTEGER NOT NULL,
+            PRIMARY KEY (place_id, published)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE speaker_names (name TEXT PRIMARY KEY, folded TEXT NOT NULL) WITHOUT ROWID;
+        INSERT OR IGNORE INTO speaker_names (name, folded)
+            SELECT name, fw_fold(name) FROM (SELECT speaker AS name FROM claims UNION SELECT speaker_name FROM claims)
+            WHERE name IS NOT NULL;
+        CREATE INDEX claims_speaker_text ON claims(speaker);
+        """ + backfill_sql()
+
+
 def migrate(db: sqlite3.Connection) -> list[str]:
     """Apply pending migrations in order; returns the names applied now.
 

@@ -367,3 +367,38 @@ def m007_link_indexes(icu: bool) -> str:
         ALTER TABLE clusters ADD COLUMN cell INTEGER;
         CREATE INDEX clusters_cell ON clusters(event_type, cell, date_end, date_start);
         """
+
+
+@_migration("m008_query_summaries")
+def m008_query_summaries(icu: bool) -> str:
+    # SQLite's m008: the per-entity and per-place counts kept by the writer (summaries.py), filled
+    # from the stored rows; the speaker spellings with their folding (stored rows folded by
+    # fw_fold here, new ones by the writer) and the index on the speaker text.
+    from frontwire.store.summaries import backfill_sql
+
+    stats = f"mentions BIGINT NOT NULL, documents BIGINT NOT NULL, first_published {T}, last_published {T}"
+    return f"""
+        CREATE TABLE entity_stats (entity_id {T} PRIMARY KEY, {stats});
+        CREATE TABLE entity_roles (
+            entity_id {T} NOT NULL, role {T} NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (entity_id, role)
+        );
+        CREATE TABLE entity_outlets (
+            entity_id {T} NOT NULL, outlet {T} NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (entity_id, outlet)
+        );
+        CREATE TABLE entity_days (
+            entity_id {T} NOT NULL, published {T} NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (entity_id, published)
+        );
+        CREATE TABLE place_stats (place_id {T} PRIMARY KEY, {stats});
+        CREATE TABLE place_outlets (
+            place_id {T} NOT NULL, outlet {T} NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (place_id, outlet)
+        );
+        CREATE TABLE place_days (
+            place_id {T} NOT NULL, published {T} NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (place_id, published)
+        );
+
+        CREATE TABLE speaker_names (name {T} PRIMARY KEY, folded {T} NOT NULL);
+        INSERT INTO speaker_names (name, folded)
+            SELECT name, fw_fold(name) FROM (SELECT speaker AS name FROM claims UNION SELECT speaker_name FROM claims) s
+            WHERE name IS NOT NULL;
+        CREATE INDEX claims_speaker_text ON claims(speaker);
+        """ + backfill_sql()

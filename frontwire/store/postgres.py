@@ -27,7 +27,7 @@ from typing import Any
 from frontwire.errors import MigrationError, StoreError
 from frontwire.link.fusion import cell
 from frontwire.model import Contradiction, Document, EventCluster
-from frontwire.store import fts
+from frontwire.store import fts, summaries
 from frontwire.store import rows as rows_mod
 from frontwire.store.base import AddResult, Row
 from frontwire.store.pg_migrations import PG_MIGRATIONS
@@ -118,6 +118,7 @@ class _Pending:
             del self.docs[doc_id]
             del self.meta[doc_id]
         else:
+            summaries.add(self.store.db, [doc_id], -1)  # while its rows are there to count
             self.store.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
     def insert(self, doc: Document) -> None:
@@ -174,6 +175,7 @@ class _Pending:
                 self.store._copy(table.name, table.columns, rows)
         if self.sources:
             db.execute("DELETE FROM skips WHERE source = ANY(?)", (self.sources,))
+        summaries.add(db, list(self.docs))
 
 
 def _first_of_keys(table: rows_mod.Table, rows: list[rows_mod.Values]) -> list[rows_mod.Values]:

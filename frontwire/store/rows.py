@@ -121,6 +121,13 @@ def _claims(doc: Document) -> list[Values]:
     ]  # fmt: skip
 
 
+def _speaker_names(doc: Document) -> list[Values]:
+    # Every spelling of a speaker with its case folding (m008): claims --speaker matches the few
+    # spellings, then finds their claims through an index. Folded as SQLite's fw_fold() (casefold).
+    names = dict.fromkeys(n for c in doc.claims for n in (c.speaker, c.speaker_name) if n is not None)
+    return [(n, n.casefold()) for n in names]
+
+
 def _times(doc: Document) -> list[Values]:
     return [
         (doc.id, t.start, t.end, t.text, t.type, t.value, t.precision, t.anchor, t.timex3, t.extractor,
@@ -177,6 +184,7 @@ TABLES: tuple[Table, ...] = (
                      "speaker_entity_id", "cue", "cue_start", "cue_end", "direct", "stance", "content", "start",
                      "end", "said_on", "parent", "extractor", "confidence"),
           ("doc_id", "claim_id", "extractor"), False, _claims),
+    Table("speaker_names", ("name", "folded"), ("name",), True, _speaker_names, shared=True),
     Table("times", ("doc_id", "start", "end", "text", "type", "value", "precision", "anchor", "timex3",
                     "extractor", "confidence"), ("doc_id", "start", "end", "extractor"), True, _times),
     Table("places", ("id", "name", "country", "admin1", "lat", "lon", "feature"), ("id",), True, _places,

@@ -15,7 +15,7 @@ from typing import Any
 from frontwire.errors import NotFound, StoreError
 from frontwire.model import Document
 from frontwire.store import rows as rows_mod
-from frontwire.store import taxonomy
+from frontwire.store import summaries, taxonomy
 from frontwire.store.base import SORTS, AddResult, QueryError, Row
 from frontwire.store.migrations import migrate
 from frontwire.store.sqlite_link import LinkTables
@@ -345,6 +345,14 @@ class SQLQueries(LinkTables):
         sort: str | None = None,
     ) -> list[Row]:
         w = _Where()
+        if not (doc_id or outlet or since or until):
+            # Only filters on the entity itself: its counts over all its mentions, kept on write (m008).
+            self._entity_filters(w, type_, name, None, None, None, None)
+            return self._summary_rows(
+                "SELECT e.id, e.name, e.type, s.mentions, s.documents, s.first_published, s.last_published"
+                " FROM entity_stats s JOIN entities e ON e.id = s.entity_id" + w.sql() + _order("entities", sort),
+                w.params, limit, offset, "entity_id", summaries.ENTITY_FACETS,
+            )  # fmt: skip
         self._entity_filters(w, type_, name, doc_id, outlet, since, until)
         return _rows(
             self.db.execute(
@@ -359,6 +367,31 @@ class SQLQueries(LinkTables):
                 [*w.params, limit, offset],
             )
         )
+
+    def _summary_rows(
+        self,
+        sql: str,
+        params: list[Any],
+        limit: int,
+        offset: int,
+        key: str,
+        facets: tuple[tuple[str, str, str], ...],
+    ) -> list[Row]:
+        """A page of summary rows (m008) with their per-value lists filled in, in the columns and
+        order of the grouped query (``sql`` selects the id, the attributes, then the counts and the
+        first and last dates)."""
+        rows = _rows(self.db.execute(sql + " LIMIT ? OFFSET ?", [*params, limit, offset]))
+        ids = [r["id"] for r in rows]
+        values = {
+            name: summaries.facet_values(self.db, table, key, column, ids) for name, table, column in facets
+        }
+        out = []
+        for r in rows:
+            first, last = r.pop("first_published"), r.pop("last_published")
+            row = {**r, **{name: values[name].get(r["id"]) for name, _, _ in facets}}
+            row.update(first_published=first, last_published=last)
+            out.append(row)
+        return out
 
     def entity_mentions(
         self,
@@ -411,16 +444,14 @@ class SQLQueries(LinkTables):
         # the stance is then tested on each claim met (coalesce keeps claims_stance out of the
         # inner loop: a stance matches a third of all claims).
         by_date = (sort or SORTS["claims"][0]) == "date" and not doc_id
-        join = (
-            "documents d CROSS JOIN claims c" if by_date else "claims c JOIN documents d ON d.id = c.doc_id"
-        )
-        if by_date:
+        walk = by_date
+        if speaker and speaker.strip():
+            walk = self._claim_speaker(w, speaker.strip().casefold(), limit + offset, by_date)
+        join = "documents d CROSS JOIN claims c" if walk else "claims c JOIN documents d ON d.id = c.doc_id"
+        if walk:
             w.add("d.id = c.doc_id")
         if stance:
             w.add("coalesce(c.stance, '') = ?" if by_date else "c.stance = ?", stance.strip().casefold())
-        if speaker and speaker.strip():
-            key = speaker.strip().casefold()
-            w.add("(instr(fw_fold(c.speaker_name), ?) > 0 OR instr(fw_fold(c.speaker), ?) > 0)", key, key)
         if doc_id:
             w.add("c.doc_id = ?", doc_id)
         w.outlet("d.outlet", outlet)
@@ -444,6 +475,15 @@ class SQLQueries(LinkTables):
         for r in rows:
             r["direct"] = bool(r["direct"])
         return rows
+
+    def _claim_speaker(self, w: _Where, key: str, wanted: int, by_date: bool) -> bool:
+        """Claims whose speaker or speaker name contains ``key`` (case-folded): the spellings that
+        match (speaker_names, m008), then the claims with one of them. Returns whether the query
+        walks the date order (``by_date``: the default order was asked; ``wanted``: the rows the
+        page needs)."""
+        names = "SELECT name FROM speaker_names WHERE instr(folded, ?) > 0"
+        w.add(f"(c.speaker_name IN ({names}) OR c.speaker IN ({names}))", key, key)
+        return by_date
 
     def _place_filters(
         self,
@@ -475,6 +515,14 @@ class SQLQueries(LinkTables):
         sort: str | None = None,
     ) -> list[Row]:
         w = _Where()
+        if not (name and name.strip()) and not (doc_id or outlet or since or until):
+            # No filter: each place's counts over all its resolved mentions, kept on write (m008).
+            return self._summary_rows(
+                "SELECT p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.feature, s.mentions, s.documents,"
+                " s.first_published, s.last_published FROM place_stats s JOIN places p ON p.id = s.place_id"
+                + _order("places", sort),
+                [], limit, offset, "place_id", summaries.PLACE_FACETS,
+            )  # fmt: skip
         self._place_filters(w, name, doc_id, outlet, since, until)
         return _rows(
             self.db.execute(
@@ -759,6 +807,8 @@ class SQLiteStore(SQLQueries):
         with self._transaction() as db:
             # The replaced row's id comes back in the same transaction: check references at commit.
             db.execute("PRAGMA defer_foreign_keys = ON")
+            # Documents written in this batch, counted into the summaries (m008) once, at its end.
+            written: list[str] = []
             for doc in documents:
                 row = db.execute(
                     "SELECT text_sha256, outlet, url FROM documents WHERE id = ?", (doc.id,)
@@ -767,7 +817,7 @@ class SQLiteStore(SQLQueries):
                     same_text = row[0] == rows_mod.text_sha(doc.article.text)
                     if same_text and not replace:
                         if rows_mod.other_publisher(doc, row[1], row[2]):
-                            kind, copy = self._copy_of(db, doc)
+                            kind, copy = self._copy_of(db, doc, written)
                             getattr(result, kind).append(copy)
                             continue
                         if self.stored_versions(doc.id) == self.versions:
@@ -776,15 +826,16 @@ class SQLiteStore(SQLQueries):
                         # The same item, stored by other extractor versions: made again, it replaces them.
                     # A changed page under the same canonical URL (an updated article, a live page),
                     # or an explicit reprocess: the new version replaces the old one and its extractions.
-                    db.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
-                    self._insert(db, doc)
+                    self._delete(db, doc.id, written)
+                    self._insert(db, doc, written)
                     result.updated.append(doc.id)
                     continue
-                self._insert(db, doc)
+                self._insert(db, doc, written)
                 result.stored.append(doc.id)
+            summaries.add(db, written)
         return result
 
-    def _copy_of(self, db: sqlite3.Connection, doc: Document) -> tuple[str, str]:
+    def _copy_of(self, db: sqlite3.Connection, doc: Document, written: list[str]) -> tuple[str, str]:
         """Store the document as a copy record (another publisher sent the same text): which list
         of AddResult it goes to (copies; duplicates when that copy is stored; updated when it was
         stored by other extractor versions), and the id to put there."""
@@ -792,14 +843,24 @@ class SQLiteStore(SQLQueries):
         if db.execute("SELECT 1 FROM documents WHERE id = ?", (record.id,)).fetchone():
             if self.stored_versions(record.id) == self.versions:
                 return "duplicates", doc.id
-            db.execute("DELETE FROM documents WHERE id = ?", (record.id,))
-            self._insert(db, record)
+            self._delete(db, record.id, written)
+            self._insert(db, record, written)
             return "updated", record.id
         # The copy has the original's text and no extractions of its own: it counts as a publisher.
-        self._insert(db, record)
+        self._insert(db, record, written)
         return "copies", record.id
 
-    def _insert(self, db: sqlite3.Connection, doc: Document) -> None:
+    @staticmethod
+    def _delete(db: sqlite3.Connection, doc_id: str, written: list[str]) -> None:
+        """Delete a stored document and its rows; out of the summaries first (not yet counted in
+        them when it was written in this batch)."""
+        if doc_id in written:
+            written.remove(doc_id)
+        else:
+            summaries.add(db, [doc_id], -1)
+        db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def _insert(self, db: sqlite3.Connection, doc: Document, written: list[str]) -> None:
         art = doc.article
         if art.duplicate_of is None:
             # Same body under another id (re-publication, URL variant): keep it, point at the first one.
@@ -814,6 +875,7 @@ class SQLiteStore(SQLQueries):
             if rows[table.name]:
                 db.executemany(_INSERTS[table.name], rows[table.name])
         db.execute("DELETE FROM skips WHERE source = ?", (art.source,))
+        written.append(art.id)
 
     def record_skip(self, source: str, reason: str, message: str | None) -> None:
         with self._transaction() as db:
@@ -863,6 +925,27 @@ class SQLiteStore(SQLQueries):
         if walk:  # unary + keeps the name indexes out, so the date-order indexes drive the query
             terms = tuple("+" + t for t in terms)
         w.add("(" + " OR ".join(terms) + ")", *names * 4)
+
+    def _claim_speaker(self, w: _Where, key: str, wanted: int, by_date: bool) -> bool:
+        # The same claims as SQLQueries._claim_speaker. In the default order there are two plans,
+        # as for the event place filter: walk the documents by date and test each claim (cheap while
+        # the speaker is common), or fetch the matches through the speaker indexes and sort them
+        # (cheap while rare); the counts on those indexes decide.
+        names = "SELECT name FROM speaker_names WHERE instr(folded, ?) > 0"
+        if not by_date:
+            w.add(f"(c.speaker_name IN ({names}) OR c.speaker IN ({names}))", key, key)
+            return False
+        matches = sum(
+            int(
+                self.db.execute(f"SELECT count(*) FROM claims WHERE {col} IN ({names})", (key,)).fetchone()[0]
+            )
+            for col in ("speaker_name", "speaker")
+        )
+        total = int(self.db.execute("SELECT coalesce(max(rowid), 0) FROM claims").fetchone()[0])
+        walk = matches > 0 and wanted * total < 3 * matches * matches
+        plus = "+" if walk else ""  # unary + keeps the speaker indexes out of the date walk
+        w.add(f"({plus}c.speaker_name IN ({names}) OR {plus}c.speaker IN ({names}))", key, key)
+        return walk
 
     def search(
         self,
