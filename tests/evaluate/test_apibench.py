@@ -29,7 +29,7 @@ def test_percentile_nearest_rank() -> None:
 
 def test_api_bench_reports_p50_p99_per_query(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = apibench.run_api_bench(events=120, requests=6, clients=2, json_out=tmp_path / "api.json")
-    raw: dict[str, Any] = out["raw"]["api"]
+    raw: dict[str, Any] = out["raw"]["api"]["sqlite"]
     assert raw["build"]["counts"]["events"] == 120
     assert set(raw["queries"]) == {q.name for q in apibench.QUERIES}
     for q in raw["queries"].values():
@@ -37,9 +37,9 @@ def test_api_bench_reports_p50_p99_per_query(tmp_path: Path, capsys: pytest.Capt
             assert q[side]["n"] == 6 and 0 < q[side]["p50_ms"] <= q[side]["p99_ms"]
         assert q["rows"] > 0 and q["requests_per_s"] > 0
     rows = {r["figure"]: r for r in out["rows"]}
-    p99 = rows["api events: type + period: p99 ms"]
+    p99 = rows["api(sqlite) events: type + period: p99 ms"]
     assert p99["goal_text"] == "< 100 ms" and p99["meets_goal"] is (p99["value"] < 100)
     assert p99["ratio"] == pytest.approx(p99["value"] / p99["baseline_value"])
-    assert "api claims: stance + speaker: p50 ms" in rows
+    assert "api(sqlite) claims: stance + speaker: p50 ms" in rows
     assert (tmp_path / "api.json").is_file()
     assert "frontwire bench" in capsys.readouterr().out  # the table was printed
