@@ -35,7 +35,9 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="Store: SQLite path (default frontwire.db).")]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Store: SQLite path (default frontwire.db) or postgresql:// URL.")
+]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", help="At most this many rows.")]
 
 
