@@ -98,6 +98,7 @@ class _Pending:
         self.meta: dict[str, tuple[str, str | None, str | None, str | None]] = {}  # sha, outlet, url, dup
         self.shared: dict[str, list[rows_mod.Values]] = {t.name: [] for t in _STAGED}
         self.sources: list[str] = []
+        self.delta = summaries.Delta()  # the summaries' net change (m008)
 
     def row(self, doc_id: str) -> tuple[str, str | None, str | None] | None:
         """text_sha256, outlet, url of the document under ``doc_id`` now (pending or stored)."""
@@ -118,7 +119,7 @@ class _Pending:
             del self.docs[doc_id]
             del self.meta[doc_id]
         else:
-            summaries.add(self.store.db, [doc_id], -1)  # while its rows are there to count
+            self.delta.remove(self.store.db, doc_id)  # while its rows are there to count
             self.store.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
     def insert(self, doc: Document) -> None:
@@ -175,7 +176,9 @@ class _Pending:
                 self.store._copy(table.name, table.columns, rows)
         if self.sources:
             db.execute("DELETE FROM skips WHERE source = ANY(?)", (self.sources,))
-        summaries.add(db, list(self.docs))
+        for doc_rows in self.docs.values():
+            self.delta.add(doc_rows)
+        self.delta.write(db)
 
 
 def _first_of_keys(table: rows_mod.Table, rows: list[rows_mod.Values]) -> list[rows_mod.Values]:

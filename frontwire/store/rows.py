@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from frontwire.errors import StoreError
@@ -41,8 +42,11 @@ def installed_versions() -> dict[str, str]:
     return {s.name: s.extractor for s in STAGES}
 
 
+@lru_cache(maxsize=64)
 def text_sha(text: str) -> str:
-    """The content key of a document's text (case and whitespace folded)."""
+    """The content key of a document's text (case and whitespace folded). Cached: a write asks
+    for it three times per document (same text?, same body stored?, its row), and folding a long
+    text is a tenth of a replace."""
     return sha256_hex(normalise_text_for_id(text))
 
 
