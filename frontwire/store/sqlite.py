@@ -111,7 +111,8 @@ _ORDERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         "date": (("last_published", _D), ("mentions", _D), ("e.id", _A)),
     },
     "entity_mentions": {
-        "date": (("d.published", _D), ("m.doc_id", _A), ("m.start", _A), ("m.end", _A), ("m.extractor", _A)),
+        # d.id is m.doc_id (the join), named on the documents side so that documents_order serves it.
+        "date": (("d.published", _D), ("d.id", _A), ("m.start", _A), ("m.end", _A), ("m.extractor", _A)),
         "name": (("fw_fold(e.name)", _A), ("m.doc_id", _A), ("m.start", _A), ("m.end", _A), ("m.extractor", _A)),
         "doc": (("m.doc_id", _A), ("m.start", _A), ("m.end", _A), ("m.extractor", _A)),
     },
@@ -142,14 +143,14 @@ _ORDERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         "date": (("last_published", _D), ("mentions", _D), ("p.id", _A)),
     },
     "place_mentions": {
-        "date": (("d.published", _D), ("pm.doc_id", _A), ("pm.start", _A), ("pm.end", _A), ("pm.extractor", _A)),
+        "date": (("d.published", _D), ("d.id", _A), ("pm.start", _A), ("pm.end", _A), ("pm.extractor", _A)),
         "name": (("fw_fold(coalesce(p.name, pm.text))", _A), ("pm.doc_id", _A), ("pm.start", _A), ("pm.end", _A),
                  ("pm.extractor", _A)),
         "doc": (("pm.doc_id", _A), ("pm.start", _A), ("pm.end", _A), ("pm.extractor", _A)),
     },
     "times": {
         "doc": (("t.doc_id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
-        "date": (("d.published", _D), ("t.doc_id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
+        "date": (("d.published", _D), ("d.id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
         "value": (("t.value", _A), ("t.doc_id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
     },
     "search": {
@@ -177,8 +178,9 @@ _ORDERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
 # Columns declared NOT NULL: NULLS LAST on them changes nothing, and SQLite can serve an ORDER BY
 # from an index only while no term after the first asks for NULLS LAST on an ascending column.
 _NOT_NULL = frozenset(
-    {"d.id", "e.doc_id", "e.seq", "e.start", "c.doc_id", "c.start", "c.claim_id", "c.extractor"}
-)
+    {"d.id", "e.doc_id", "e.seq", "e.start", "c.doc_id", "c.start", "c.claim_id", "c.extractor", "m.start", "m.end",
+     "m.extractor", "pm.start", "pm.end", "pm.extractor", "t.start", "t.end", "t.extractor"}
+)  # fmt: skip
 
 
 def _order(kind: str, sort: str | None) -> str:
@@ -193,6 +195,19 @@ def _order(kind: str, sort: str | None) -> str:
         f"{expr} {flip[d] if reverse else d}" + ("" if expr in _NOT_NULL else " NULLS LAST")
         for expr, d in parts
     )
+
+
+def _by_date(kind: str, sort: str | None, doc_id: str | None) -> bool:
+    """Whether a listing of mentions (or times) is asked newest first over many documents: then it
+    walks the documents in date order (documents_order) and each one's rows by its primary key,
+    and stops at the page's end."""
+    return not doc_id and (sort or SORTS[kind][0]) == "date"
+
+
+def _walks(wanted: int, matches: int, total: int) -> bool:
+    """Whether walking the date order beats fetching the matches and sorting them: the walk reads
+    about ``wanted * total / matches`` rows, the fetch about three per match."""
+    return matches > 0 and wanted * total < 3 * matches * matches
 
 
 def _rows(cursor: sqlite3.Cursor) -> list[Row]:
@@ -292,20 +307,30 @@ class SQLQueries(LinkTables):
         w.outlet("d.outlet", outlet)
         w.published("d.published", since, until)
         if place and place.strip():
-            w.add(
-                "d.id IN (SELECT pm.doc_id FROM place_mentions pm JOIN places p ON p.id = pm.place_id"
-                " WHERE fw_fold(p.name) = ? OR fw_fold(p.admin1) = ?)",
-                *[place.strip().casefold()] * 2,
-            )
+            self._document_place(w, place.strip().casefold(), limit + offset)
+        order = _order("documents", sort)
+        # The page first, then its rows' counts: counted in the select list of the sorted query, they
+        # were counted for every row the sort read (a whole day of documents in the default order).
         return _rows(
             self.db.execute(
-                "SELECT d.id, d.url, d.published, d.outlet, d.title, d.author, d.source, d.duplicate_of,"
-                " length(d.text) AS chars,"
+                "SELECT d.id, d.url, d.published, d.outlet, d.title, d.author, d.source, d.duplicate_of, d.chars,"
                 " (SELECT count(*) FROM mentions m WHERE m.doc_id = d.id) AS mentions,"
                 " (SELECT count(*) FROM claims c WHERE c.doc_id = d.id) AS claims"
-                " FROM documents d" + w.sql() + _order("documents", sort) + " LIMIT ? OFFSET ?",
+                " FROM (SELECT d.id, d.url, d.published, d.outlet, d.title, d.author, d.source, d.duplicate_of,"
+                " d.stored_at, length(d.text) AS chars FROM documents d"
+                + w.sql() + order + " LIMIT ? OFFSET ?) d" + order,
                 [*w.params, limit, offset],
             )
+        )  # fmt: skip
+
+    def _document_place(self, w: _Where, key: str, wanted: int) -> None:
+        """Documents that mention the place or region ``key`` (case-folded name or admin1 of the
+        mention's place record; ``wanted``: the rows the page needs)."""
+        w.add(
+            "d.id IN (SELECT pm.doc_id FROM place_mentions pm"
+            " WHERE pm.place_id IN (SELECT id FROM places WHERE fw_fold(name) = ? OR fw_fold(admin1) = ?))",
+            key,
+            key,
         )
 
     def _entity_filters(
@@ -413,17 +438,39 @@ class SQLQueries(LinkTables):
         self._entity_filters(w, type_, name, doc_id, outlet, since, until)
         if entity_id:
             w.add("m.entity_id = ?", entity_id)
+        walk = _by_date("entity_mentions", sort, doc_id)
+        if walk and (type_ or (name and name.strip()) or entity_id):
+            # The matching entities' mentions, counted on the summaries, decide between walking the
+            # documents by date (stopping at the page's end) and fetching the matches to sort them.
+            ents = _Where()
+            self._entity_filters(ents, type_, name, None, None, None, None)
+            if entity_id:
+                ents.add("e.id = ?", entity_id)
+            matches = self._count("SELECT coalesce(sum(s.mentions), 0) FROM entity_stats s"
+                                  " JOIN entities e ON e.id = s.entity_id" + ents.sql(), ents.params)  # fmt: skip
+            total = self._count("SELECT coalesce(max(rowid), 0) FROM mentions", [])
+            walk = _walks(wanted=limit + offset, matches=matches, total=total)
+        if walk:
+            # CROSS JOIN fixes the order on SQLite: documents by date, each one's mentions in order.
+            w.add("d.id = m.doc_id AND e.id = m.entity_id")
+        joins = (
+            "documents d CROSS JOIN mentions m CROSS JOIN entities e"
+            if walk
+            else "mentions m JOIN entities e ON e.id = m.entity_id JOIN documents d ON d.id = m.doc_id"
+        )
         return _rows(
             self.db.execute(
                 "SELECT m.entity_id, e.name, e.type, m.text, m.role, m.doc_id, m.start, m.end, m.extractor,"
-                " m.confidence, d.outlet, d.title, d.published"
-                " FROM mentions m JOIN entities e ON e.id = m.entity_id JOIN documents d ON d.id = m.doc_id"
+                f" m.confidence, d.outlet, d.title, d.published FROM {joins}"
                 + w.sql()
                 + _order("entity_mentions", sort)
                 + " LIMIT ? OFFSET ?",
                 [*w.params, limit, offset],
             )
         )
+
+    def _count(self, sql: str, params: list[Any]) -> int:
+        return int(self.db.execute(sql, params).fetchone()[0])
 
     def query_claims(
         self,
@@ -555,14 +602,26 @@ class SQLQueries(LinkTables):
     ) -> list[Row]:
         w = _Where()
         self._place_filters(w, name, doc_id, outlet, since, until)
+        walk = _by_date("place_mentions", sort, doc_id)
         if place_id:
             w.add("pm.place_id = ?", place_id)
+            if walk:
+                # As for entity mentions: the place's mentions (summaries) choose walk or fetch.
+                matches = self._count("SELECT coalesce(sum(mentions), 0) FROM place_stats WHERE place_id = ?",
+                                      [place_id])  # fmt: skip
+                total = self._count("SELECT coalesce(max(rowid), 0) FROM place_mentions", [])
+                walk = _walks(wanted=limit + offset, matches=matches, total=total)
+        if walk:  # documents by date, each one's mentions in order (a name is tested on each)
+            w.add("d.id = pm.doc_id")
+        joins = (
+            "documents d CROSS JOIN place_mentions pm LEFT JOIN places p ON p.id = pm.place_id"
+            if walk
+            else "place_mentions pm LEFT JOIN places p ON p.id = pm.place_id JOIN documents d ON d.id = pm.doc_id"
+        )
         return _rows(
             self.db.execute(
                 "SELECT pm.place_id, p.name, p.country, p.admin1, p.lat, p.lon, pm.text, pm.precision,"
-                " pm.doc_id, pm.start, pm.end, pm.extractor, pm.confidence, d.outlet, d.title, d.published"
-                " FROM place_mentions pm LEFT JOIN places p ON p.id = pm.place_id"
-                " JOIN documents d ON d.id = pm.doc_id"
+                f" pm.doc_id, pm.start, pm.end, pm.extractor, pm.confidence, d.outlet, d.title, d.published FROM {joins}"
                 + w.sql()
                 + _order("place_mentions", sort)
                 + " LIMIT ? OFFSET ?",
@@ -654,10 +713,14 @@ class SQLQueries(LinkTables):
             w.add("t.doc_id = ?", doc_id)
         w.outlet("d.outlet", outlet)
         w.published("d.published", since, until)
+        walk = _by_date("times", sort, doc_id)
+        if walk:  # documents by date, each one's times in order
+            w.add("d.id = t.doc_id")
+        joins = "documents d CROSS JOIN times t" if walk else "times t JOIN documents d ON d.id = t.doc_id"
         return _rows(
             self.db.execute(
                 "SELECT t.doc_id, t.text, t.start, t.end, t.type, t.value, t.precision, t.anchor, t.extractor,"
-                " t.confidence, d.outlet, d.title, d.published FROM times t JOIN documents d ON d.id = t.doc_id"
+                f" t.confidence, d.outlet, d.title, d.published FROM {joins}"
                 + w.sql()
                 + _order("times", sort)
                 + " LIMIT ? OFFSET ?",
@@ -937,6 +1000,33 @@ class SQLiteStore(SQLQueries):
         if walk:  # unary + keeps the name indexes out, so the date-order indexes drive the query
             terms = tuple("+" + t for t in terms)
         w.add("(" + " OR ".join(terms) + ")", *names * 4)
+
+    def _document_place(self, w: _Where, key: str, wanted: int) -> None:
+        # The same documents as SQLQueries._document_place, through the spellings (place_names) and
+        # the name indexes. As for events: walk the date order testing each document's mentions
+        # while the place is in many documents (place_stats counts them), else fetch and sort.
+        names = self.place_spellings(key)
+        if not names:
+            w.add("0 = 1")
+            return
+        marks = ", ".join("?" * len(names))
+        ids = [r[0] for r in self.db.execute(
+            f"SELECT id FROM places WHERE name IN ({marks}) OR admin1 IN ({marks})", names * 2)]  # fmt: skip
+        if not ids:
+            w.add("0 = 1")
+            return
+        marks = ", ".join("?" * len(ids))
+        matches = self._count(
+            f"SELECT coalesce(sum(documents), 0) FROM place_stats WHERE place_id IN ({marks})", ids
+        )
+        total = self._count("SELECT coalesce(max(rowid), 0) FROM documents", [])
+        if _walks(wanted=wanted, matches=matches, total=total):
+            w.add(
+                f"EXISTS (SELECT 1 FROM place_mentions pm WHERE pm.doc_id = d.id AND pm.place_id IN ({marks}))",
+                *ids,
+            )
+        else:
+            w.add(f"d.id IN (SELECT pm.doc_id FROM place_mentions pm WHERE pm.place_id IN ({marks}))", *ids)
 
     def _claim_speaker(self, w: _Where, key: str, wanted: int, by_date: bool) -> bool:
         # The same claims as SQLQueries._claim_speaker. In the default order there are two plans,
