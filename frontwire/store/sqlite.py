@@ -111,8 +111,7 @@ _ORDERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         "date": (("last_published", _D), ("mentions", _D), ("e.id", _A)),
     },
     "entity_mentions": {
-        # d.id is m.doc_id (the join), named on the documents side so that documents_order serves it.
-        "date": (("d.published", _D), ("d.id", _A), ("m.start", _A), ("m.end", _A), ("m.extractor", _A)),
+        "date": (("d.published", _D), ("m.doc_id", _A), ("m.start", _A), ("m.end", _A), ("m.extractor", _A)),
         "name": (("fw_fold(e.name)", _A), ("m.doc_id", _A), ("m.start", _A), ("m.end", _A), ("m.extractor", _A)),
         "doc": (("m.doc_id", _A), ("m.start", _A), ("m.end", _A), ("m.extractor", _A)),
     },
@@ -143,14 +142,14 @@ _ORDERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         "date": (("last_published", _D), ("mentions", _D), ("p.id", _A)),
     },
     "place_mentions": {
-        "date": (("d.published", _D), ("d.id", _A), ("pm.start", _A), ("pm.end", _A), ("pm.extractor", _A)),
+        "date": (("d.published", _D), ("pm.doc_id", _A), ("pm.start", _A), ("pm.end", _A), ("pm.extractor", _A)),
         "name": (("fw_fold(coalesce(p.name, pm.text))", _A), ("pm.doc_id", _A), ("pm.start", _A), ("pm.end", _A),
                  ("pm.extractor", _A)),
         "doc": (("pm.doc_id", _A), ("pm.start", _A), ("pm.end", _A), ("pm.extractor", _A)),
     },
     "times": {
         "doc": (("t.doc_id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
-        "date": (("d.published", _D), ("d.id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
+        "date": (("d.published", _D), ("t.doc_id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
         "value": (("t.value", _A), ("t.doc_id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
     },
     "search": {
@@ -178,8 +177,9 @@ _ORDERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
 # Columns declared NOT NULL: NULLS LAST on them changes nothing, and SQLite can serve an ORDER BY
 # from an index only while no term after the first asks for NULLS LAST on an ascending column.
 _NOT_NULL = frozenset(
-    {"d.id", "e.doc_id", "e.seq", "e.start", "c.doc_id", "c.start", "c.claim_id", "c.extractor", "m.start", "m.end",
-     "m.extractor", "pm.start", "pm.end", "pm.extractor", "t.start", "t.end", "t.extractor"}
+    {"d.id", "e.doc_id", "e.seq", "e.start", "c.doc_id", "c.start", "c.claim_id", "c.extractor", "m.doc_id", "m.start",
+     "m.end", "m.extractor", "pm.doc_id", "pm.start", "pm.end", "pm.extractor", "t.doc_id", "t.start", "t.end",
+     "t.extractor"}
 )  # fmt: skip
 
 
@@ -202,6 +202,14 @@ def _by_date(kind: str, sort: str | None, doc_id: str | None) -> bool:
     walks the documents in date order (documents_order) and each one's rows by its primary key,
     and stops at the page's end."""
     return not doc_id and (sort or SORTS[kind][0]) == "date"
+
+
+def _walk_order(kind: str, sort: str | None, walk: bool, doc: str) -> str:
+    """The ORDER BY of a listing; walking, its document key named on the documents side (``doc``
+    is the join's d.id), so that documents_order serves it; fetching, on the row's side, so that
+    the planner does not walk the date order to spare the sort."""
+    order = _order(kind, sort)
+    return order.replace(f"{doc} ASC", "d.id ASC") if walk else order
 
 
 def _walks(wanted: int, matches: int, total: int) -> bool:
@@ -436,20 +444,21 @@ class SQLQueries(LinkTables):
     ) -> list[Row]:
         w = _Where()
         self._entity_filters(w, type_, name, doc_id, outlet, since, until)
-        if entity_id:
-            w.add("m.entity_id = ?", entity_id)
         walk = _by_date("entity_mentions", sort, doc_id)
         if walk and (type_ or (name and name.strip()) or entity_id):
-            # The matching entities' mentions, counted on the summaries, decide between walking the
-            # documents by date (stopping at the page's end) and fetching the matches to sort them.
+            # Walk the documents by date (stopping at the page's end) or fetch the matches and sort
+            # them: the summaries tell how far back the walk would go.
             ents = _Where()
             self._entity_filters(ents, type_, name, None, None, None, None)
             if entity_id:
                 ents.add("e.id = ?", entity_id)
-            matches = self._count("SELECT coalesce(sum(s.mentions), 0) FROM entity_stats s"
-                                  " JOIN entities e ON e.id = s.entity_id" + ents.sql(), ents.params)  # fmt: skip
-            total = self._count("SELECT coalesce(max(rowid), 0) FROM mentions", [])
-            walk = _walks(wanted=limit + offset, matches=matches, total=total)
+            keys = "SELECT e.id FROM entities e" + ents.sql()
+            walk = self._walk_pays("entity", keys, ents.params, limit + offset, "mentions")
+            if not walk:  # the matching entities' mentions through mentions_entity
+                w.add(f"m.entity_id IN ({keys})", *ents.params)
+        if entity_id:
+            # Walking, each document's mentions are read by its key, not by the entity's index.
+            w.add(f"{self._unindexed('m.entity_id') if walk else 'm.entity_id'} = ?", entity_id)
         if walk:
             # CROSS JOIN fixes the order on SQLite: documents by date, each one's mentions in order.
             w.add("d.id = m.doc_id AND e.id = m.entity_id")
@@ -463,14 +472,50 @@ class SQLQueries(LinkTables):
                 "SELECT m.entity_id, e.name, e.type, m.text, m.role, m.doc_id, m.start, m.end, m.extractor,"
                 f" m.confidence, d.outlet, d.title, d.published FROM {joins}"
                 + w.sql()
-                + _order("entity_mentions", sort)
+                + _walk_order("entity_mentions", sort, walk, "m.doc_id")
                 + " LIMIT ? OFFSET ?",
                 [*w.params, limit, offset],
             )
         )
 
+    def _unindexed(self, column: str) -> str:
+        """``column`` in a form no index serves (SQLite's unary +; PostgreSQL plans by itself)."""
+        return column
+
     def _count(self, sql: str, params: list[Any]) -> int:
         return int(self.db.execute(sql, params).fetchone()[0])
+
+    def _walk_pays(self, kind: str, keys: str, params: list[Any], wanted: int, rows: str | None) -> bool:
+        """Whether a page of ``wanted`` rows newest first is cheaper by walking the documents in date
+        order (reading each one's rows of table ``rows``, or only testing the document when None)
+        than by fetching every match of the entities or places ``keys`` (SQL of their ids) and
+        sorting them. From the summaries: the day by which the matches' documents fill the page
+        tells how many documents the walk reads (matches cluster in time: a uniform guess can walk
+        the whole store)."""
+        column = f"{kind}_id"
+        need, day = wanted, None
+        for published, n in self.db.execute(
+            f"SELECT published, sum(n) FROM {kind}_days WHERE {column} IN ({keys})"
+            " GROUP BY published ORDER BY published DESC",
+            params,
+        ):
+            need -= int(n)
+            if need <= 0:
+                day = published
+                break
+        if day is None:  # dated documents do not fill the page: the walk would read every document
+            return False
+        walked = self._count("SELECT count(*) FROM documents WHERE published >= ?", [day])
+        matches = self._count(
+            f"SELECT coalesce(sum({'mentions' if rows else 'documents'}), 0) FROM {kind}_stats"
+            f" WHERE {column} IN ({keys})",
+            params,
+        )
+        per_doc = 1.0
+        if rows:
+            docs = self._count("SELECT coalesce(max(rowid), 0) FROM documents", [])
+            per_doc = self._count(f"SELECT coalesce(max(rowid), 0) FROM {rows}", []) / max(docs, 1)
+        return walked * per_doc < 3 * matches
 
     def query_claims(
         self,
@@ -604,13 +649,9 @@ class SQLQueries(LinkTables):
         self._place_filters(w, name, doc_id, outlet, since, until)
         walk = _by_date("place_mentions", sort, doc_id)
         if place_id:
-            w.add("pm.place_id = ?", place_id)
-            if walk:
-                # As for entity mentions: the place's mentions (summaries) choose walk or fetch.
-                matches = self._count("SELECT coalesce(sum(mentions), 0) FROM place_stats WHERE place_id = ?",
-                                      [place_id])  # fmt: skip
-                total = self._count("SELECT coalesce(max(rowid), 0) FROM place_mentions", [])
-                walk = _walks(wanted=limit + offset, matches=matches, total=total)
+            if walk:  # as for entity mentions
+                walk = self._walk_pays("place", "?", [place_id], limit + offset, "place_mentions")
+            w.add(f"{self._unindexed('pm.place_id') if walk else 'pm.place_id'} = ?", place_id)
         if walk:  # documents by date, each one's mentions in order (a name is tested on each)
             w.add("d.id = pm.doc_id")
         joins = (
@@ -623,7 +664,7 @@ class SQLQueries(LinkTables):
                 "SELECT pm.place_id, p.name, p.country, p.admin1, p.lat, p.lon, pm.text, pm.precision,"
                 f" pm.doc_id, pm.start, pm.end, pm.extractor, pm.confidence, d.outlet, d.title, d.published FROM {joins}"
                 + w.sql()
-                + _order("place_mentions", sort)
+                + _walk_order("place_mentions", sort, walk, "pm.doc_id")
                 + " LIMIT ? OFFSET ?",
                 [*w.params, limit, offset],
             )
@@ -722,7 +763,7 @@ class SQLQueries(LinkTables):
                 "SELECT t.doc_id, t.text, t.start, t.end, t.type, t.value, t.precision, t.anchor, t.extractor,"
                 f" t.confidence, d.outlet, d.title, d.published FROM {joins}"
                 + w.sql()
-                + _order("times", sort)
+                + _walk_order("times", sort, walk, "t.doc_id")
                 + " LIMIT ? OFFSET ?",
                 [*w.params, limit, offset],
             )
@@ -961,6 +1002,9 @@ class SQLiteStore(SQLQueries):
                 (source, reason, message),
             )
 
+    def _unindexed(self, column: str) -> str:
+        return "+" + column
+
     # -- reads that SQLite serves from its own tables (m006) ----------------------------------
     def place_spellings(self, key: str) -> list[str]:
         """The stored spellings of place names (events' place and admin1, place records' name and
@@ -1016,13 +1060,9 @@ class SQLiteStore(SQLQueries):
             w.add("0 = 1")
             return
         marks = ", ".join("?" * len(ids))
-        matches = self._count(
-            f"SELECT coalesce(sum(documents), 0) FROM place_stats WHERE place_id IN ({marks})", ids
-        )
-        total = self._count("SELECT coalesce(max(rowid), 0) FROM documents", [])
-        if _walks(wanted=wanted, matches=matches, total=total):
+        if self._walk_pays("place", marks, ids, wanted, None):
             w.add(
-                f"EXISTS (SELECT 1 FROM place_mentions pm WHERE pm.doc_id = d.id AND pm.place_id IN ({marks}))",
+                f"EXISTS (SELECT 1 FROM place_mentions pm WHERE pm.doc_id = d.id AND +pm.place_id IN ({marks}))",
                 *ids,
             )
         else:
