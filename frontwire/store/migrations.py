@@ -454,6 +454,27 @@ def m008_query_summaries() -> str:
         """ + backfill_sql()
 
 
+@migration("m009_speaker_days")
+def m009_speaker_days() -> str:
+    # Claims per speaker spelling and publication day (kept by the writer, summaries.py): claims
+    # --speaker newest first walks only the days that hold the page's matches (the copies of one
+    # article share its date; a speaker's claims cluster in time).
+    from frontwire.store.summaries import SPEAKER_DAYS_BACKFILL
+
+    return (
+        """
+        CREATE TABLE speaker_days (
+            name TEXT NOT NULL,
+            published TEXT NOT NULL,
+            as_name INTEGER NOT NULL,
+            as_speaker INTEGER NOT NULL,
+            PRIMARY KEY (name, published)
+        ) WITHOUT ROWID;
+        """
+        + SPEAKER_DAYS_BACKFILL
+    )
+
+
 def migrate(db: sqlite3.Connection) -> list[str]:
     """Apply pending migrations in order; returns the names applied now.
 

@@ -402,3 +402,22 @@ def m008_query_summaries(icu: bool) -> str:
             WHERE name IS NOT NULL;
         CREATE INDEX claims_speaker_text ON claims(speaker);
         """ + backfill_sql()
+
+
+@_migration("m009_speaker_days")
+def m009_speaker_days(icu: bool) -> str:
+    # SQLite's m009: claims per speaker spelling and publication day.
+    from frontwire.store.summaries import SPEAKER_DAYS_BACKFILL
+
+    return (
+        f"""
+        CREATE TABLE speaker_days (
+            name {T} NOT NULL,
+            published {T} NOT NULL,
+            as_name BIGINT NOT NULL,
+            as_speaker BIGINT NOT NULL,
+            PRIMARY KEY (name, published)
+        );
+        """
+        + SPEAKER_DAYS_BACKFILL
+    )

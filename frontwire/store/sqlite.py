@@ -540,7 +540,8 @@ class SQLQueries(LinkTables):
         by_date = (sort or SORTS["claims"][0]) == "date" and not doc_id
         walk = by_date
         if speaker and speaker.strip():
-            walk = self._claim_speaker(w, speaker.strip().casefold(), limit + offset, by_date)
+            alone = not (stance or outlet or (place and place.strip()) or since or until)
+            walk = self._claim_speaker(w, speaker.strip().casefold(), limit + offset, by_date, alone)
         join = "documents d CROSS JOIN claims c" if walk else "claims c JOIN documents d ON d.id = c.doc_id"
         if walk:
             w.add("d.id = c.doc_id")
@@ -570,11 +571,11 @@ class SQLQueries(LinkTables):
             r["direct"] = bool(r["direct"])
         return rows
 
-    def _claim_speaker(self, w: _Where, key: str, wanted: int, by_date: bool) -> bool:
+    def _claim_speaker(self, w: _Where, key: str, wanted: int, by_date: bool, alone: bool) -> bool:
         """Claims whose speaker or speaker name contains ``key`` (case-folded): the spellings that
         match (speaker_names, m008), then the claims with one of them. Returns whether the query
         walks the date order (``by_date``: the default order was asked; ``wanted``: the rows the
-        page needs)."""
+        page needs; ``alone``: no other filter)."""
         names = "SELECT name FROM speaker_names WHERE instr(folded, ?) > 0"
         w.add(f"(c.speaker_name IN ({names}) OR c.speaker IN ({names}))", key, key)
         return by_date
@@ -1068,23 +1069,38 @@ class SQLiteStore(SQLQueries):
         else:
             w.add(f"d.id IN (SELECT pm.doc_id FROM place_mentions pm WHERE pm.place_id IN ({marks}))", *ids)
 
-    def _claim_speaker(self, w: _Where, key: str, wanted: int, by_date: bool) -> bool:
+    def _claim_speaker(self, w: _Where, key: str, wanted: int, by_date: bool, alone: bool) -> bool:
         # The same claims as SQLQueries._claim_speaker. In the default order there are two plans,
         # as for the event place filter: walk the documents by date and test each claim (cheap while
-        # the speaker is common), or fetch the matches through the speaker indexes and sort them
-        # (cheap while rare); the counts on those indexes decide.
+        # the speaker is common and recent), or fetch the matches through the speaker indexes and
+        # sort them (cheap while rare). speaker_days (m009) says which days hold the newest matches.
         names = "SELECT name FROM speaker_names WHERE instr(folded, ?) > 0"
         if not by_date:
             w.add(f"(c.speaker_name IN ({names}) OR c.speaker IN ({names}))", key, key)
             return False
-        matches = sum(
-            int(
-                self.db.execute(f"SELECT count(*) FROM claims WHERE {col} IN ({names})", (key,)).fetchone()[0]
+        days, need, matches = [], wanted, 0
+        for day, as_name, as_speaker in self.db.execute(
+            f"SELECT published, sum(as_name), sum(as_speaker) FROM speaker_days WHERE name IN ({names})"
+            " GROUP BY published ORDER BY published DESC",
+            (key,),
+        ):
+            matches += int(as_name) + int(as_speaker)  # at most (a claim may match by both)
+            if need > 0 and (as_name or as_speaker):
+                days.append(day)
+                need -= max(int(as_name), int(as_speaker))  # at least
+        walk = False
+        if need <= 0:
+            # The newest days with matches fill the page: walking reads their documents only.
+            marks = ", ".join("?" * len(days))
+            walked = self._count(f"SELECT count(*) FROM documents WHERE published IN ({marks})", days)
+            per_doc = self._count("SELECT coalesce(max(rowid), 0) FROM claims", []) / max(
+                1, self._count("SELECT coalesce(max(rowid), 0) FROM documents", [])
             )
-            for col in ("speaker_name", "speaker")
-        )
-        total = int(self.db.execute("SELECT coalesce(max(rowid), 0) FROM claims").fetchone()[0])
-        walk = matches > 0 and wanted * total < 3 * matches * matches
+            walk = walked * per_doc < 3 * matches
+            if walk and alone:
+                # Only the speaker filters: the page lies in those days (other filters could leave
+                # their matches short of a page, so then the walk goes on past them).
+                w.add(f"d.published IN ({marks})", *days)
         plus = "+" if walk else ""  # unary + keeps the speaker indexes out of the date walk
         w.add(f"({plus}c.speaker_name IN ({names}) OR {plus}c.speaker IN ({names}))", key, key)
         return walk

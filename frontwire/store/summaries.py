@@ -11,7 +11,9 @@ grouped query gives:
 - ``entity_roles``: mentions per role; ``entity_outlets`` / ``place_outlets``: documents per outlet;
   ``entity_days`` / ``place_days``: documents per ``published`` value (for first and last after a
   delete). Rows whose count reaches zero are removed; NULL roles, outlets and dates are not kept
-  (``group_concat``, ``min`` and ``max`` skip them).
+  (``group_concat``, ``min`` and ``max`` skip them);
+- ``speaker_days`` (m009): claims per speaker spelling and publication day, as speaker name and as
+  speaker (how far back claims --speaker must walk).
 
 Place counts cover resolved mentions only (``place_id`` set), as ``query_places`` joins the places.
 """
@@ -78,6 +80,8 @@ _ROW_FIELDS = {
 }
 _PUBLISHED = rows_mod.TABLE["documents"].columns.index("published")
 _OUTLET = rows_mod.TABLE["documents"].columns.index("outlet")
+_SPEAKER = rows_mod.TABLE["claims"].columns.index("speaker")
+_SPEAKER_NAME = rows_mod.TABLE["claims"].columns.index("speaker_name")
 
 
 class Delta:
@@ -89,9 +93,16 @@ class Delta:
         self.facets: Counter[tuple[str, str, str]] = Counter()
         # (kind, key) -> the earliest and latest date of the documents added
         self.added: dict[tuple[str, str], list[str]] = {}
+        # (spelling, day) -> [claims with it as speaker name, as speaker] (m009)
+        self.speakers: dict[tuple[str, str], list[int]] = {}
 
     def _count(self, sign: int, day: str | None, outlet: str | None, entities: Iterable[tuple[str, str | None]],
-               places: Iterable[str]) -> None:  # fmt: skip
+               places: Iterable[str], claims: Iterable[tuple[str | None, str | None]]) -> None:  # fmt: skip
+        if day is not None:
+            for speaker, name in claims:
+                for spelling, field in ((name, 0), (speaker, 1)):
+                    if spelling is not None:
+                        self.speakers.setdefault((spelling, day), [0, 0])[field] += sign
         for kind, mentions in (("entity", list(entities)), ("place", [(p, None) for p in places])):
             keys = set()
             for key, role in mentions:
@@ -122,8 +133,14 @@ class Delta:
                 if k not in seen and r[at] is not None:
                     seen.add(k)
                     found[table].append((r[at], r[role_at] if role_at is not None else None))
+        claims = [(r[_SPEAKER], r[_SPEAKER_NAME]) for r in rows["claims"]]
         self._count(
-            1, doc[_PUBLISHED], doc[_OUTLET], found["mentions"], (p for p, _ in found["place_mentions"])
+            1,
+            doc[_PUBLISHED],
+            doc[_OUTLET],
+            found["mentions"],
+            (p for p, _ in found["place_mentions"]),
+            claims,
         )
 
     def remove(self, db: _Connection, doc_id: str) -> None:
@@ -135,7 +152,15 @@ class Delta:
         places = db.execute(
             "SELECT place_id FROM place_mentions WHERE doc_id = ? AND place_id IS NOT NULL", [doc_id]
         ).fetchall()
-        self._count(-1, row[0], row[1], [(e, r) for e, r in entities], [p for (p,) in places])
+        claims = db.execute("SELECT speaker, speaker_name FROM claims WHERE doc_id = ?", [doc_id]).fetchall()
+        self._count(
+            -1,
+            row[0],
+            row[1],
+            [(e, r) for e, r in entities],
+            [p for (p,) in places],
+            [(a, b) for a, b in claims],
+        )
 
     def write(self, db: _Connection) -> None:
         """Write the net changes (in key order)."""
@@ -182,6 +207,21 @@ class Delta:
                 f"DELETE FROM {table} WHERE {key} = ? AND mentions <= 0",
                 [(ident,) for (k, ident), (m, _) in sorted(self.stats.items()) if k == kind and m < 0],
             )
+        self.write_speakers(db)
+
+    def write_speakers(self, db: _Connection) -> None:
+        """The speaker_days part of write() (m009)."""
+        spoken = sorted((name, day, a, b) for (name, day), (a, b) in self.speakers.items() if a or b)
+        db.executemany(
+            "INSERT INTO speaker_days (name, published, as_name, as_speaker) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (name, published) DO UPDATE SET as_name = speaker_days.as_name + excluded.as_name,"
+            " as_speaker = speaker_days.as_speaker + excluded.as_speaker",
+            spoken,
+        )
+        db.executemany(
+            "DELETE FROM speaker_days WHERE name = ? AND published = ? AND as_name <= 0 AND as_speaker <= 0",
+            [(name, day) for name, day, a, b in spoken if a < 0 or b < 0],
+        )
 
 
 # The counts add up; the earliest and latest date only move outwards (NULL < x is NULL: kept).
@@ -192,6 +232,19 @@ _STATS_SET = (
     " last_published = CASE WHEN {t}.last_published IS NULL OR excluded.last_published > {t}.last_published"
     " THEN excluded.last_published ELSE {t}.last_published END"
 )
+
+
+SPEAKER_DAYS_BACKFILL = """
+    INSERT INTO speaker_days (name, published, as_name, as_speaker)
+        SELECT name, published, sum(as_name), sum(as_speaker) FROM (
+            SELECT c.speaker_name AS name, d.published, 1 AS as_name, 0 AS as_speaker
+                FROM claims c JOIN documents d ON d.id = c.doc_id
+                WHERE c.speaker_name IS NOT NULL AND d.published IS NOT NULL
+            UNION ALL
+            SELECT c.speaker, d.published, 0, 1 FROM claims c JOIN documents d ON d.id = c.doc_id
+                WHERE c.speaker IS NOT NULL AND d.published IS NOT NULL
+        ) s GROUP BY name, published;
+"""
 
 
 def backfill_sql() -> str:

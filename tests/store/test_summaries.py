@@ -78,6 +78,10 @@ EXPECTED = {
     "place_days": "SELECT m.place_id, d.published, count(DISTINCT m.doc_id) FROM place_mentions m"
     " JOIN documents d ON d.id = m.doc_id WHERE m.place_id IS NOT NULL AND d.published IS NOT NULL"
     " GROUP BY m.place_id, d.published",
+    "speaker_days": "SELECT name, published, sum(a), sum(b) FROM (SELECT c.speaker_name AS name, d.published,"
+    " 1 AS a, 0 AS b FROM claims c JOIN documents d ON d.id = c.doc_id"
+    " UNION ALL SELECT c.speaker, d.published, 0, 1 FROM claims c JOIN documents d ON d.id = c.doc_id) s"
+    " WHERE name IS NOT NULL AND published IS NOT NULL GROUP BY name, published",
 }
 
 
@@ -191,6 +195,21 @@ def test_old_store_upgrades_with_its_summaries(old_store_path: Path) -> None:
         assert_reads_match(store)
         store.add_documents([changed(d, i) for i, d in enumerate(corpus(20, seed=2)[:5])], replace=True)
         assert_summaries_match(store)
+    finally:
+        store.close()
+
+
+def test_m008_store_upgrades_with_its_speaker_days(tmp_path: Path) -> None:
+    path = tmp_path / "m008.db"
+    with old_schema("m009"):
+        old = open_store(path)
+        old.add_documents(corpus(20, seed=4))
+        assert _set(old, "SELECT name FROM migrations WHERE name LIKE 'm009%'") == set()
+        old.close()
+    store = open_store(path)
+    try:
+        assert_summaries_match(store)
+        assert _set(store, "SELECT count(*) FROM speaker_days") != {(0,)}
     finally:
         store.close()
 
