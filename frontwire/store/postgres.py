@@ -209,7 +209,9 @@ class PostgresStore(SQLQueries):
         try:
             if read_only:
                 conn.execute("SET default_transaction_read_only = on")
-            elif create:
+            elif create or self._migrated():
+                # As SQLite does on every open: a store an older frontwire made is brought up to date
+                # (the staging tables below copy tables a pending migration may add).
                 self._migrate()
             if not self._migrated():
                 raise StoreError(

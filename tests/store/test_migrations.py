@@ -39,3 +39,36 @@ def test_reopening_a_migrated_store_applies_nothing(tmp_path: Path) -> None:
     from frontwire.store.migrations import migrate
 
     assert migrate(db) == []
+
+
+def test_postgres_read_write_open_applies_pending_migrations(postgres_server) -> None:  # type: ignore[no-untyped-def]
+    # A store an older frontwire left (its newest migration not applied yet), opened by a command
+    # that does not create stores (create=False): brought up to date, as SQLite is on every open.
+    import psycopg
+    import pytest
+
+    from frontwire.store import postgres as pg
+    from frontwire.store.pg_migrations import PG_MIGRATIONS
+
+    newest = max(name for name, _ in PG_MIGRATIONS)
+    url = postgres_server.create("fw_pending_migration")
+    try:
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(pg, "PG_MIGRATIONS", [x for x in PG_MIGRATIONS if x[0] != newest])
+            pg.PostgresStore(url).close()
+        with psycopg.connect(url) as conn:
+            before = {r[0] for r in conn.execute("SELECT name FROM migrations")}
+        assert newest not in before
+        pg.PostgresStore(url, create=False).close()
+        with psycopg.connect(url) as conn:
+            after = {r[0] for r in conn.execute("SELECT name FROM migrations")}
+        assert after == {name for name, _ in PG_MIGRATIONS}
+        # A database holding no store is still refused by a non-creating open, and left empty.
+        empty = postgres_server.create("fw_no_store")
+        with pytest.raises(Exception, match="no frontwire store"):
+            pg.PostgresStore(empty, create=False)
+        with psycopg.connect(empty) as conn:
+            assert conn.execute("SELECT to_regclass('migrations')").fetchone() == (None,)
+        postgres_server.drop(empty)
+    finally:
+        postgres_server.drop(url)
