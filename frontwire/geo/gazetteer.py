@@ -235,6 +235,13 @@ class PackedIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PackedIndex):
+            return NotImplemented
+        return self.keys == other.keys and self.starts == other.starts and self.ids == other.ids
+
+    __hash__ = None  # type: ignore[assignment]  # mutable arrays inside
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (_unpack_index, ("\0".join(self.keys), self.starts, self.ids))
 

@@ -92,7 +92,7 @@ def test_ruler_phrase_cache_broken_or_stale_is_rebuilt(models, tmp_path: Path) -
 def test_gazetteer_built_cache_is_the_build_and_follows_its_inputs(tmp_path: Path) -> None:
     from dataclasses import fields
 
-    from frontwire.geo.gazetteer import BUILT_KEEP, Gazetteer, _build_gazetteer, build_gazetteer
+    from frontwire.geo.gazetteer import BUILT_KEEP, Gazetteer, PackedIndex, _build_gazetteer, build_gazetteer
 
     user = tmp_path / "mine.csv"
     user.write_text(
@@ -102,6 +102,8 @@ def test_gazetteer_built_cache_is_the_build_and_follows_its_inputs(tmp_path: Pat
     )
     settings = Settings(cache_dir=str(tmp_path / "cache"), gazetteers=(str(user),))
     fresh = _build_gazetteer(settings)
+    assert isinstance(fresh.index, dict)
+    fresh.index = PackedIndex.pack(fresh.index)  # as build_gazetteer returns it, read back or not
     first = build_gazetteer(settings)  # writes the built cache
     [built] = (tmp_path / "cache").glob("gazetteer-built-*.pkl")
     cached = build_gazetteer(settings)
