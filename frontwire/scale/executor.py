@@ -172,19 +172,38 @@ class DaskExecutor:
         workers = self.workers()
         settings = for_workers(self.settings)
         lookahead = 2 * workers + 1  # every worker busy plus one queued, memory bounded
-        pending: deque[Any] = deque()
+        pending: deque[tuple[bool, list[Any]]] = deque()
         for task in split_tasks(batches, workers, self.task_items):
-            pending.append(
-                self.client.submit(
-                    process_task, settings, task, key=f"frontwire-process-{self._run_id}-"
-                    f"{self.tasks_submitted}", retries=self.retries, pure=False,
-                )
-            )  # fmt: skip
-            self.tasks_submitted += 1
+            # A task of one batch (a small input) goes out as two halves on a cluster of several
+            # workers, merged back into the batch here: the last round of tasks is half as long, so
+            # a worker waits half as long for the others at the end. Commits see the same batches.
+            halves = workers > 1 and len(task) == 1 and len(task[0]) > 1
+            parts = [[task[0][: len(task[0]) // 2]], [task[0][len(task[0]) // 2 :]]] if halves else [task]
+            pending.append((halves, [self._submit(settings, part) for part in parts]))
             while len(pending) >= lookahead:
-                yield from self._collect(pending.popleft())
+                yield from self._collect_group(*pending.popleft())
         while pending:
-            yield from self._collect(pending.popleft())
+            yield from self._collect_group(*pending.popleft())
+
+    def _submit(self, settings: Settings, task: list[Batch]) -> Any:
+        future = self.client.submit(
+            process_task, settings, task, key=f"frontwire-process-{self._run_id}-{self.tasks_submitted}",
+            retries=self.retries, pure=False,
+        )  # fmt: skip
+        self.tasks_submitted += 1
+        return future
+
+    def _collect_group(self, halves: bool, futures: list[Any]) -> Iterator[Processed]:
+        results = [r for f in futures for r in self._collect(f)]
+        if not halves:
+            yield from results
+            return
+        # The two halves of one batch: its outcomes in order, and each stage's time summed.
+        timings: dict[str, float] = {}
+        for _, part in results:
+            for stage, secs in part.items():
+                timings[stage] = timings.get(stage, 0.0) + secs
+        yield [o for outcomes, _ in results for o in outcomes], timings
 
     def _collect(self, future: Any) -> Iterator[Processed]:
         while True:

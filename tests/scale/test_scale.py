@@ -215,3 +215,43 @@ def test_tasks_are_whole_batches_in_order_and_one_per_container() -> None:
     small = [batch("page", 16) for _ in range(13)]
     tasks = list(split_tasks(small, workers=2, task_items=1000))
     assert [b for t in tasks for b in t] == small and len(tasks) >= 6  # spread over both workers
+
+
+def test_a_one_batch_task_goes_out_in_halves_and_comes_back_as_its_batch() -> None:
+    # The executor's own bookkeeping, on a stand-in client that answers at once: on 2 workers a
+    # small input's one-batch tasks go out as two halves each, and each batch comes back whole, in
+    # order, with its stages' times summed; on 1 worker nothing is split.
+    from frontwire.pipeline import Outcome
+    from frontwire.scale.executor import DaskExecutor
+
+    class Done:
+        def __init__(self, value: Any, key: str) -> None:
+            self.value, self.key = value, key
+
+        def result(self, timeout: float | None = None) -> Any:
+            return self.value
+
+        def release(self) -> None:
+            pass
+
+    class Client:
+        def __init__(self, workers: int) -> None:
+            self.workers = workers
+            self.sizes: list[int] = []
+
+        def scheduler_info(self) -> dict[str, Any]:
+            return {"workers": {f"w{i}": {"nthreads": 1} for i in range(self.workers)}}
+
+        def submit(self, fn: Any, settings: Any, task: list[Any], key: str, **_: Any) -> Done:
+            self.sizes += [len(b) for b in task]
+            return Done([([Outcome(source=o.source) for o in b], {"nlp": 1.0 * len(b)}) for b in task], key)
+
+    batches = [[Outcome(source=f"b{b}-{i}") for i in range(n)] for b, n in enumerate((16, 16, 5, 1))]
+    for workers, sizes in ((2, [8, 8, 8, 8, 2, 3, 1]), (1, [16, 16, 5, 1])):
+        client = Client(workers)
+        executor = DaskExecutor(client=client, settings=load_settings())
+        out = list(executor.map_batches(batches))
+        assert client.sizes == sizes
+        got = [[o.source for o in outcomes] for outcomes, _ in out]
+        assert got == [[o.source for o in b] for b in batches]
+        assert [t["nlp"] for _, t in out] == [16.0, 16.0, 5.0, 1.0]
