@@ -130,28 +130,11 @@ def make_vectorizers(params: dict[str, Any]) -> list[Any]:
     return out
 
 
-def featurize(texts: Sequence[str], vectorizers: Sequence[Any], idf: np.ndarray) -> Any:
-    """Sparse (n, sum n_features) matrix: per vectoriser, sublinear tf x idf, each block l2-normalised."""
-    import scipy.sparse as sp
-
-    prepared = [prepare(t) for t in texts]
-    blocks = []
-    offset = 0
-    for vec in vectorizers:
-        x = vec.transform(prepared).tocsr()
-        x.data = (np.log1p(x.data) * idf[offset + x.indices]).astype(np.float32)
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        x = sp.diags((1.0 / norms).astype(np.float32)) @ x
-        blocks.append(x)
-        offset += vec.n_features
-    return sp.hstack(blocks, format="csr", dtype=np.float32)
-
-
 @dataclass(frozen=True, slots=True)
 class Features:
-    """The featurised texts as non-zero entries, row-major: what :func:`featurize` builds as a
-    sparse matrix, kept as arrays so that inference never imports SciPy (~0.2 s of a start-up)."""
+    """The featurised texts as non-zero entries: per vectoriser, sublinear tf x idf, each block
+    l2-normalised (the values of ``train.weighted``'s sparse matrix). Arrays, so that inference
+    never imports SciPy (~0.2 s of a start-up)."""
 
     rows: np.ndarray
     cols: np.ndarray  # column in the stacked blocks (offset of its vectoriser added)
@@ -160,7 +143,7 @@ class Features:
 
 
 def features(texts: Sequence[str], vectorizers: Sequence[Any], idf: np.ndarray) -> Features:
-    """The entries of ``featurize(texts, ...)``: the same values, with NumPy alone."""
+    """The features of ``texts`` (see :class:`Features`), with NumPy alone."""
     prepared = [prepare(t) for t in texts]
     rows, cols, values = [], [], []
     offset = 0
@@ -192,12 +175,9 @@ class _Head:
     temperature: float
     _where: np.ndarray | None = None
 
-    def proba(self, x: Any) -> np.ndarray:
-        """Probabilities of a featurised batch: :class:`Features`, or a SciPy matrix (training)."""
-        if isinstance(x, Features):
-            return _softmax(self._scores(x) / self.temperature)
-        scores = np.asarray(x[:, self.cols] @ self.coef) + self.intercept
-        return _softmax(scores / self.temperature)
+    def proba(self, x: Features) -> np.ndarray:
+        """Probabilities of a featurised batch (n, n_labels)."""
+        return _softmax(self._scores(x) / self.temperature)
 
     def _scores(self, x: Features) -> np.ndarray:
         # Column -> row of coef (-1: a column the head does not keep), built on first use.

@@ -264,7 +264,8 @@ def fit_idf(raw: Any) -> np.ndarray:
 
 
 def weighted(raw: Any, idf: np.ndarray) -> Any:
-    """Sublinear tf x idf, l2-normalised per vectoriser block (the same as ``classify.featurize``)."""
+    """Sublinear tf x idf, l2-normalised per vectoriser block (what ``classify.features`` computes
+    at inference, without SciPy)."""
     import scipy.sparse as sp
 
     blocks = []

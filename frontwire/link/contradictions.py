@@ -138,6 +138,9 @@ class ContradictionRules:
     number_words: Mapping[str, int]
     vague: Mapping[str, tuple[int, int]]
     multipliers: Mapping[str, int]
+    # First words of the number words and vague amounts: a number starts at one of them or at a
+    # digit (see _number_at), so _counts skips every other word without parsing it.
+    number_starts: frozenset[str]
     thing_window: int
     verb_before: int
     skip_years: tuple[int, int]
@@ -232,6 +235,9 @@ def rules_from_json(data: Mapping[str, Any]) -> ContradictionRules:
         number_words={k.casefold(): int(v) for k, v in counts["number_words"].items()},
         vague={k.casefold(): (int(v[0]), int(v[1])) for k, v in counts["vague"].items()},
         multipliers={k.casefold(): int(v) for k, v in counts["multipliers"].items()},
+        number_starts=frozenset(
+            k.casefold().split(" ", 1)[0] for k in (*counts["number_words"], *counts["vague"])
+        ),
         thing_window=int(counts["thing_window_tokens"]),
         verb_before=int(counts["verb_before_tokens"]),
         skip_years=(int(counts["skip_years"][0]), int(counts["skip_years"][1])),
@@ -557,23 +563,10 @@ def _number_at(
     return int(value), int(value), used
 
 
-_STARTS: dict[int, tuple[ContradictionRules, frozenset[str]]] = {}
-
-
-def _number_starts(rules: ContradictionRules) -> frozenset[str]:
-    """First words of the number words and vague amounts: a number can only start at one of them
-    or at a digit (see _number_at), so _counts skips every other word without parsing it."""
-    hit = _STARTS.get(id(rules))
-    if hit is None or hit[0] is not rules:
-        words = frozenset(k.split(" ", 1)[0] for k in (*rules.number_words, *rules.vague))
-        hit = _STARTS[id(rules)] = (rules, words)
-    return hit[1]
-
-
 def _counts(content: str, rules: ContradictionRules) -> tuple[tuple[str, int, int], ...]:
     tokens = list(_TOKEN.finditer(content))
     out: list[tuple[str, int, int]] = []
-    starts = _number_starts(rules)
+    starts = rules.number_starts
     i = 0
     while i < len(tokens):
         word = tokens[i].group(0)

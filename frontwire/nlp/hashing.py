@@ -194,32 +194,12 @@ class HashingVectorizer:
         return keys // self.n_features, keys % self.n_features, counts.astype(self.dtype), len(lens)
 
     def transform(self, docs: Iterable[str]) -> Any:
-        """(n_docs, n_features) ``scipy.sparse.csr_matrix`` of feature counts."""
+        """(n_docs, n_features) ``scipy.sparse.csr_matrix`` of feature counts (:meth:`counts`)."""
         import scipy.sparse as sp
 
-        if isinstance(docs, str):
-            raise ValueError("Iterable over raw text documents expected, string object received.")
-        features: list[str] = []
-        indptr = [0]
-        for doc in docs:
-            features += self.analyze(doc)
-            indptr.append(len(features))
-        if len(indptr) == 1:
-            raise ValueError("Cannot vectorize empty sequence.")
-        # Each distinct feature is hashed once.
-        unique = list(dict.fromkeys(features))
-        ids = dict(zip(unique, range(len(unique)), strict=True))
-        index = (np.abs(_hash_strings(unique)) % self.n_features).astype(np.int32)
-        columns = np.fromiter(map(ids.__getitem__, features), dtype=np.intp, count=len(features))
-        indices = index[columns]
-        values = np.ones(len(features), dtype=self.dtype)
-        x = sp.csr_array(
-            (values, indices, np.asarray(indptr, dtype=np.int32)),
-            dtype=self.dtype,
-            shape=(len(indptr) - 1, self.n_features),
-        )
-        x.sum_duplicates()  # also sorts the indices, as FeatureHasher does
-        return sp.csr_matrix(x)
+        rows, cols, counts, n = self.counts(docs)
+        # The entries are row-major, distinct and sorted, as FeatureHasher's sum_duplicates leaves them.
+        return sp.csr_matrix((counts, (rows, cols)), shape=(n, self.n_features), dtype=self.dtype)
 
 
 __all__ = ["HashingVectorizer", "murmurhash3_32"]
