@@ -475,6 +475,33 @@ def m009_speaker_days() -> str:
     )
 
 
+@migration("m010_query_keys")
+def m010_query_keys() -> str:
+    # Every query command at 100,000 documents (issue 13). The per-day summaries (summaries.py)
+    # made again with the day's mentions, with per-day roles and outlets: entities and places
+    # --since/--until read the days of the period instead of grouping their mentions; place_texts:
+    # place mentions per text spelling and place, so places --name finds the places some spelling
+    # names. title_key: the title's case folding (written by the writer), indexed with the id, so
+    # documents --sort title reads the page from an index. outlet_names: every outlet spelling with
+    # its folding, so --outlet matches a few spellings (none: no row is read) through
+    # documents_outlet. speaker_names_folded: claims --sort speaker walks the spellings in order.
+    from frontwire.store.summaries import day_summaries_sql
+
+    return (
+        day_summaries_sql("TEXT", " WITHOUT ROWID")
+        + """
+        ALTER TABLE documents ADD COLUMN title_key TEXT;
+        UPDATE documents SET title_key = fw_fold(title) WHERE title IS NOT NULL;
+        CREATE INDEX documents_title ON documents(title_key, id);
+        CREATE INDEX documents_outlet ON documents(outlet);
+        CREATE TABLE outlet_names (name TEXT PRIMARY KEY, folded TEXT NOT NULL) WITHOUT ROWID;
+        INSERT INTO outlet_names (name, folded)
+            SELECT DISTINCT outlet, fw_fold(outlet) FROM documents WHERE outlet IS NOT NULL;
+        CREATE INDEX speaker_names_folded ON speaker_names(folded);
+        """
+    )
+
+
 def migrate(db: sqlite3.Connection) -> list[str]:
     """Apply pending migrations in order; returns the names applied now.
 

@@ -421,3 +421,25 @@ def m009_speaker_days(icu: bool) -> str:
         """
         + SPEAKER_DAYS_BACKFILL
     )
+
+
+@_migration("m010_query_keys")
+def m010_query_keys(icu: bool) -> str:
+    # SQLite's m010: the per-day summaries with mentions, roles and outlets, the place mention
+    # spellings, the folded title (stored rows folded by fw_fold here, new ones by the writer), the
+    # outlet spellings and the indexes on them.
+    from frontwire.store.summaries import day_summaries_sql
+
+    return (
+        day_summaries_sql(T, "")
+        + f"""
+        ALTER TABLE documents ADD COLUMN title_key {T};
+        UPDATE documents SET title_key = fw_fold(title) WHERE title IS NOT NULL;
+        CREATE INDEX documents_title ON documents(title_key, id);
+        CREATE INDEX documents_outlet ON documents(outlet);
+        CREATE TABLE outlet_names (name {T} PRIMARY KEY, folded {T} NOT NULL);
+        INSERT INTO outlet_names (name, folded)
+            SELECT DISTINCT outlet, fw_fold(outlet) FROM documents WHERE outlet IS NOT NULL;
+        CREATE INDEX speaker_names_folded ON speaker_names(folded);
+        """
+    )

@@ -423,6 +423,13 @@ class PostgresStore(SQLQueries):
                 ],
             )  # fmt: skip
 
+    def _total(self, table: str) -> int:
+        # The planner's estimate (no rowid here); a table never analysed is counted.
+        n = self._count(
+            "SELECT coalesce(max(reltuples), -1)::bigint FROM pg_class WHERE relname = ?", [table]
+        )
+        return n if n >= 0 else self._count(f"SELECT count(*) FROM {table}", [])
+
     # -- search --------------------------------------------------------------------------------------
     def search(
         self,
@@ -440,7 +447,7 @@ class PostgresStore(SQLQueries):
         expr, params = fts.tsquery(query)
         w = _Where()
         w.add("d.tsv @@ q.q")
-        w.outlet("d.outlet", outlet)
+        self._outlet(w, outlet)
         w.published("d.published", since, until)
         sql = (
             f"WITH q AS (SELECT {expr} AS q)"

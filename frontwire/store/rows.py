@@ -94,6 +94,7 @@ def _documents(doc: Document) -> list[Values]:
             text_sha(art.text),
             json.dumps([asdict(b) for b in art.boilerplate]),
             json.dumps([asdict(e) for e in doc.errors]),
+            art.title.casefold() if isinstance(art.title, str) else None,  # fw_fold(title) (m010)
         )
     ]
 
@@ -130,6 +131,12 @@ def _speaker_names(doc: Document) -> list[Values]:
     # spellings, then finds their claims through an index. Folded as SQLite's fw_fold() (casefold).
     names = dict.fromkeys(n for c in doc.claims for n in (c.speaker, c.speaker_name) if n is not None)
     return [(n, n.casefold()) for n in names]
+
+
+def _outlet_names(doc: Document) -> list[Values]:
+    # The document's outlet with its case folding (m010): --outlet matches the few spellings.
+    outlet = doc.article.outlet
+    return [(outlet, outlet.casefold())] if outlet is not None else []
 
 
 def _times(doc: Document) -> list[Values]:
@@ -178,8 +185,9 @@ _EVENT_ALL = ("doc_id", "seq", "date_start", "date_end", "fatalities_low", "fata
               *EVENT_COLUMNS)  # fmt: skip
 
 TABLES: tuple[Table, ...] = (
-    Table("documents", (*DOC_COLUMNS, "text_sha256", "boilerplate_json", "errors_json"), ("id",), False,
-          _documents),
+    Table("documents", (*DOC_COLUMNS, "text_sha256", "boilerplate_json", "errors_json", "title_key"), ("id",),
+          False, _documents),
+    Table("outlet_names", ("name", "folded"), ("name",), True, _outlet_names, shared=True),
     Table("entities", ("id", "name", "type"), ("id",), True, _entities, shared=True),
     Table("entity_aliases", ("entity_id", "alias"), ("entity_id", "alias"), True, _entity_aliases, shared=True),
     Table("mentions", ("doc_id", "start", "end", "text", "entity_id", "type", "role", "extractor", "confidence"),

@@ -312,11 +312,13 @@ class SQLQueries(LinkTables):
         sort: str | None = None,
     ) -> list[Row]:
         w = _Where()
-        w.outlet("d.outlet", outlet)
+        by_date = (sort or SORTS["documents"][0]).lstrip("-") in ("date", "stored")
+        self._outlet(w, outlet, limit + offset if by_date else None)
         w.published("d.published", since, until)
         if place and place.strip():
             self._document_place(w, place.strip().casefold(), limit + offset)
-        order = _order("documents", sort)
+        # The title's folding as the writer stored it (m010, indexed with the id).
+        order = _order("documents", sort).replace("fw_fold(d.title)", "d.title_key")
         # The page first, then its rows' counts: counted in the select list of the sorted query, they
         # were counted for every row the sort read (a whole day of documents in the default order).
         return _rows(
@@ -325,7 +327,7 @@ class SQLQueries(LinkTables):
                 " (SELECT count(*) FROM mentions m WHERE m.doc_id = d.id) AS mentions,"
                 " (SELECT count(*) FROM claims c WHERE c.doc_id = d.id) AS claims"
                 " FROM (SELECT d.id, d.url, d.published, d.outlet, d.title, d.author, d.source, d.duplicate_of,"
-                " d.stored_at, length(d.text) AS chars FROM documents d"
+                " d.stored_at, d.title_key, length(d.text) AS chars FROM documents d"
                 + w.sql() + order + " LIMIT ? OFFSET ?) d" + order,
                 [*w.params, limit, offset],
             )
@@ -363,8 +365,33 @@ class SQLQueries(LinkTables):
             )
         if doc_id:
             w.add("m.doc_id = ?", doc_id)
-        w.outlet("d.outlet", outlet)
+        self._outlet(w, outlet)
         w.published("d.published", since, until)
+
+    def _outlet(self, w: _Where, outlet: str | None, walk_wanted: int | None = None) -> None:
+        """Rows of documents from ``outlet`` (case-folded): the stored spellings that fold to it
+        (outlet_names, m010), then documents_outlet; none: no row is read. ``walk_wanted``: the
+        query walks the date order for that many rows, and keeps the index out of it while the
+        outlet's documents are many (the walk meets them early)."""
+        if not (outlet and outlet.strip()):
+            return
+        names = [
+            str(r[0])
+            for r in self.db.execute(
+                "SELECT name FROM outlet_names WHERE folded = ?", (outlet.strip().casefold(),)
+            )
+        ]
+        if not names:
+            w.add("0 = 1")
+            return
+        marks = ", ".join("?" * len(names))
+        column = "d.outlet"
+        if walk_wanted is not None and self._unindexed(column) != column:  # (PostgreSQL plans by itself)
+            matches = self._count(f"SELECT count(*) FROM documents WHERE outlet IN ({marks})", names)
+            total = self._total("documents")
+            if _walks(walk_wanted, matches, total):
+                column = self._unindexed(column)
+        w.add(f"{column} IN ({marks})", *names)
 
     def entities(
         self,
@@ -387,6 +414,20 @@ class SQLQueries(LinkTables):
                 "SELECT e.id, e.name, e.type, s.mentions, s.documents, s.first_published, s.last_published"
                 " FROM entity_stats s JOIN entities e ON e.id = s.entity_id" + w.sql() + _order("entities", sort),
                 w.params, limit, offset, "entity_id", summaries.ENTITY_FACETS,
+            )  # fmt: skip
+        if not (doc_id or outlet):
+            # A period and filters on the entity: the counts of the period's days (m010). A document
+            # has one date, so its entities' documents per day add up to their documents.
+            period = _Where()
+            period.published("published", since, until)
+            self._entity_filters(w, type_, name, None, None, None, None)
+            return self._summary_rows(
+                "SELECT e.id, e.name, e.type, s.mentions, s.documents, s.first_published, s.last_published"
+                " FROM (SELECT entity_id, sum(mentions) AS mentions, sum(n) AS documents,"
+                " min(published) AS first_published, max(published) AS last_published FROM entity_days"
+                + period.sql() + " GROUP BY entity_id) s JOIN entities e ON e.id = s.entity_id"
+                + w.sql() + _order("entities", sort),
+                [*period.params, *w.params], limit, offset, "entity_id", summaries.ENTITY_DAY_FACETS, period,
             )  # fmt: skip
         self._entity_filters(w, type_, name, doc_id, outlet, since, until)
         return _rows(
@@ -411,6 +452,7 @@ class SQLQueries(LinkTables):
         offset: int,
         key: str,
         facets: tuple[tuple[str, str, str], ...],
+        period: _Where | None = None,
     ) -> list[Row]:
         """A page of summary rows (m008) with their per-value lists filled in, in the columns and
         order of the grouped query (``sql`` selects the id, the attributes, then the counts and the
@@ -418,7 +460,16 @@ class SQLQueries(LinkTables):
         rows = _rows(self.db.execute(sql + " LIMIT ? OFFSET ?", [*params, limit, offset]))
         ids = [r["id"] for r in rows]
         values = {
-            name: summaries.facet_values(self.db, table, key, column, ids) for name, table, column in facets
+            name: summaries.facet_values(
+                self.db,
+                table,
+                key,
+                column,
+                ids,
+                period.sql().replace(" WHERE ", " AND ") if period else "",
+                period.params if period else [],
+            )
+            for name, table, column in facets
         }
         out = []
         for r in rows:
@@ -453,7 +504,8 @@ class SQLQueries(LinkTables):
             if entity_id:
                 ents.add("e.id = ?", entity_id)
             keys = "SELECT e.id FROM entities e" + ents.sql()
-            walk = self._walk_pays("entity", keys, ents.params, limit + offset, "mentions")
+            alone = w if not (outlet or since or until) else None
+            walk = self._walk_pays("entity", keys, ents.params, limit + offset, "mentions", alone)
             if not walk:  # the matching entities' mentions through mentions_entity
                 w.add(f"m.entity_id IN ({keys})", *ents.params)
         if entity_id:
@@ -485,27 +537,42 @@ class SQLQueries(LinkTables):
     def _count(self, sql: str, params: list[Any]) -> int:
         return int(self.db.execute(sql, params).fetchone()[0])
 
-    def _walk_pays(self, kind: str, keys: str, params: list[Any], wanted: int, rows: str | None) -> bool:
+    def _total(self, table: str) -> int:
+        """About how many rows ``table`` holds (SQLite: its largest rowid, read from the b-tree's end)."""
+        return self._count(f"SELECT coalesce(max(rowid), 0) FROM {table}", [])
+
+    def _walk_pays(
+        self, kind: str, keys: str, params: list[Any], wanted: int, rows: str | None, w: _Where | None = None
+    ) -> bool:
         """Whether a page of ``wanted`` rows newest first is cheaper by walking the documents in date
         order (reading each one's rows of table ``rows``, or only testing the document when None)
         than by fetching every match of the entities or places ``keys`` (SQL of their ids) and
         sorting them. From the summaries: the day by which the matches' documents fill the page
         tells how many documents the walk reads (matches cluster in time: a uniform guess can walk
-        the whole store)."""
+        the whole store). ``w``: the listing has no filter but those keys; walking, it then reads
+        only the documents of the days that hold the page's matches (m010's mentions per day count
+        the rows exactly, so those days hold at least the page)."""
         column = f"{kind}_id"
-        need, day = wanted, None
+        need, days = wanted, []
+        count = "mentions" if rows else "n"
         for published, n in self.db.execute(
-            f"SELECT published, sum(n) FROM {kind}_days WHERE {column} IN ({keys})"
+            f"SELECT published, sum({count}) FROM {kind}_days WHERE {column} IN ({keys})"
             " GROUP BY published ORDER BY published DESC",
             params,
         ):
+            days.append(published)
             need -= int(n)
             if need <= 0:
-                day = published
                 break
-        if day is None:  # dated documents do not fill the page: the walk would read every document
+        if need > 0:  # dated documents do not fill the page: the walk would read every document
             return False
-        walked = self._count("SELECT count(*) FROM documents WHERE published >= ?", [day])
+        only = w is not None and rows is not None
+        marks = ", ".join("?" * len(days))
+        walked = (
+            self._count(f"SELECT count(*) FROM documents WHERE published IN ({marks})", days)
+            if only
+            else self._count("SELECT count(*) FROM documents WHERE published >= ?", [days[-1]])
+        )
         matches = self._count(
             f"SELECT coalesce(sum({'mentions' if rows else 'documents'}), 0) FROM {kind}_stats"
             f" WHERE {column} IN ({keys})",
@@ -513,9 +580,12 @@ class SQLQueries(LinkTables):
         )
         per_doc = 1.0
         if rows:
-            docs = self._count("SELECT coalesce(max(rowid), 0) FROM documents", [])
-            per_doc = self._count(f"SELECT coalesce(max(rowid), 0) FROM {rows}", []) / max(docs, 1)
-        return walked * per_doc < 3 * matches
+            docs = self._total("documents")
+            per_doc = self._total(rows) / max(docs, 1)
+        walk = walked * per_doc < 3 * matches
+        if walk and only and w is not None:
+            w.add(f"d.published IN ({marks})", *days)
+        return walk
 
     def query_claims(
         self,
@@ -539,6 +609,9 @@ class SQLQueries(LinkTables):
         # inner loop: a stance matches a third of all claims).
         by_date = (sort or SORTS["claims"][0]) == "date" and not doc_id
         walk = by_date
+        # By speaker over many documents: the speakers' spellings in order (m010), their claims a
+        # few spellings at a time, until the page is full (see _claims_by_speaker).
+        grouped = (sort or "").lstrip("-") == "speaker" and not doc_id and not (speaker and speaker.strip())
         if speaker and speaker.strip():
             alone = not (stance or outlet or (place and place.strip()) or since or until)
             walk = self._claim_speaker(w, speaker.strip().casefold(), limit + offset, by_date, alone)
@@ -546,10 +619,13 @@ class SQLQueries(LinkTables):
         if walk:
             w.add("d.id = c.doc_id")
         if stance:
-            w.add("coalesce(c.stance, '') = ?" if by_date else "c.stance = ?", stance.strip().casefold())
+            w.add(
+                "coalesce(c.stance, '') = ?" if by_date or grouped else "c.stance = ?",
+                stance.strip().casefold(),
+            )
         if doc_id:
             w.add("c.doc_id = ?", doc_id)
-        w.outlet("d.outlet", outlet)
+        self._outlet(w, outlet, limit + offset if walk else None)
         if place and place.strip():
             # The claim names the place: a place mention inside its content span.
             w.add(
@@ -559,17 +635,89 @@ class SQLQueries(LinkTables):
                 *[place.strip().casefold()] * 3,
             )
         w.published("d.published", since, until)
-        rows = _rows(
-            self.db.execute(
-                "SELECT c.doc_id, c.claim_id, c.speaker, c.speaker_name, c.cue, c.direct, c.stance, c.content,"
-                " c.start, c.end, c.said_on, c.parent, c.extractor, c.confidence, d.outlet, d.title, d.published"
-                f" FROM {join}" + w.sql() + _order("claims", sort) + " LIMIT ? OFFSET ?",
-                [*w.params, limit, offset],
-            )
+        select = (
+            "SELECT c.doc_id, c.claim_id, c.speaker, c.speaker_name, c.cue, c.direct, c.stance, c.content,"
+            " c.start, c.end, c.said_on, c.parent, c.extractor, c.confidence, d.outlet, d.title, d.published"
         )
+        if grouped:
+            rows = self._claims_by_speaker(select, w, str(sort), limit, offset)
+        else:
+            rows = _rows(
+                self.db.execute(
+                    f"{select} FROM {join}" + w.sql() + _order("claims", sort) + " LIMIT ? OFFSET ?",
+                    [*w.params, limit, offset],
+                )
+            )
         for r in rows:
             r["direct"] = bool(r["direct"])
         return rows
+
+    def _claims_by_speaker(self, select: str, w: _Where, sort: str, limit: int, offset: int) -> list[Row]:
+        """claims --sort speaker (or -speaker): the order's first key is the folded speaker name or
+        speaker, so the page is the claims of the first folded spellings in that order
+        (speaker_names by folded, m010), then those with neither (NULLS LAST). The spellings are
+        read a few at a time (1, 4, 16, ... folded keys), each group's claims found through the
+        speaker indexes and sorted, until the page is full; a claim's key is its speaker name, or
+        its speaker when it has none."""
+        reverse = sort.startswith("-")
+        order, need = _order("claims", sort), limit + offset
+        out: list[Row] = []
+        last: str | None = None
+        chunk = 1
+        while len(out) < need:
+            after = (" WHERE folded < ?" if reverse else " WHERE folded > ?") if last is not None else ""
+            keys = [
+                str(r[0])
+                for r in self.db.execute(
+                    f"SELECT DISTINCT folded FROM speaker_names{after} ORDER BY folded {_D if reverse else _A}"
+                    " LIMIT ?",
+                    [*([last] if last is not None else []), chunk],
+                )
+            ]
+            if not keys:
+                break
+            marks = ", ".join("?" * len(keys))
+            names = [
+                str(r[0])
+                for r in self.db.execute(f"SELECT name FROM speaker_names WHERE folded IN ({marks})", keys)
+            ]
+            spell = ", ".join("?" * len(names))
+            g = _Where()
+            g.clauses, g.params = list(w.clauses), list(w.params)
+            g.add(
+                f"(c.speaker_name IN ({spell}) OR (c.speaker_name IS NULL AND c.speaker IN ({spell})))",
+                *names,
+                *names,
+            )
+            out += _rows(
+                self.db.execute(
+                    f"{select} FROM claims c JOIN documents d ON d.id = c.doc_id"
+                    + g.sql()
+                    + order
+                    + " LIMIT ?",
+                    [*g.params, need - len(out)],
+                )
+            )
+            last, chunk = keys[-1], chunk * 4
+        if len(out) < need:
+            # No speaker at all: in the date order (the rest of the order), walked when newest first.
+            g = _Where()
+            g.clauses, g.params = list(w.clauses), list(w.params)
+            g.add("c.speaker_name IS NULL AND c.speaker IS NULL")
+            join = "claims c JOIN documents d ON d.id = c.doc_id"
+            if not reverse:
+                join = "documents d CROSS JOIN claims c"
+                g.add("d.id = c.doc_id")
+            out += _rows(
+                self.db.execute(
+                    f"{select} FROM {join}"
+                    + g.sql()
+                    + _order("claims", "-date" if reverse else "date")
+                    + " LIMIT ?",
+                    [*g.params, need - len(out)],
+                )
+            )
+        return out[offset:]
 
     def _claim_speaker(self, w: _Where, key: str, wanted: int, by_date: bool, alone: bool) -> bool:
         """Claims whose speaker or speaker name contains ``key`` (case-folded): the spellings that
@@ -594,8 +742,23 @@ class SQLQueries(LinkTables):
             w.add("(instr(fw_fold(p.name), ?) > 0 OR instr(fw_fold(pm.text), ?) > 0)", key, key)
         if doc_id:
             w.add("pm.doc_id = ?", doc_id)
-        w.outlet("d.outlet", outlet)
+        self._outlet(w, outlet)
         w.published("d.published", since, until)
+
+    def _place_named(self, key: str) -> tuple[list[str], list[tuple[str, str]]]:
+        """The places whose name contains ``key`` (case-folded), and the (text, place id or '')
+        pairs of the place mention spellings that contain it (place_texts, m010)."""
+        places = [
+            str(r[0])
+            for r in self.db.execute("SELECT id FROM places WHERE instr(fw_fold(name), ?) > 0", (key,))
+        ]
+        texts = [
+            (str(t), str(p))
+            for t, p in self.db.execute(
+                "SELECT text, place_id FROM place_texts WHERE instr(folded, ?) > 0", (key,)
+            )
+        ]
+        return places, texts
 
     def query_places(
         self,
@@ -618,6 +781,20 @@ class SQLQueries(LinkTables):
                 + _order("places", sort),
                 [], limit, offset, "place_id", summaries.PLACE_FACETS,
             )  # fmt: skip
+        if not (name and name.strip()) and not (doc_id or outlet):
+            # A period only: the counts of its days (m010), as for entities.
+            period = _Where()
+            period.published("published", since, until)
+            return self._summary_rows(
+                "SELECT p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.feature, s.mentions, s.documents,"
+                " s.first_published, s.last_published FROM (SELECT place_id, sum(mentions) AS mentions,"
+                " sum(n) AS documents, min(published) AS first_published, max(published) AS last_published"
+                " FROM place_days" + period.sql() + " GROUP BY place_id) s JOIN places p ON p.id = s.place_id"
+                + _order("places", sort),
+                period.params, limit, offset, "place_id", summaries.PLACE_DAY_FACETS, period,
+            )  # fmt: skip
+        if name and name.strip() and not (doc_id or outlet or since or until):
+            return self._places_named(name.strip().casefold(), limit, offset, sort)
         self._place_filters(w, name, doc_id, outlet, since, until)
         return _rows(
             self.db.execute(
@@ -633,6 +810,68 @@ class SQLQueries(LinkTables):
             )
         )
 
+    def _places_named(self, key: str, limit: int, offset: int, sort: str | None) -> list[Row]:
+        """places --name alone: a place whose name contains ``key`` counts all its mentions (its
+        summary row, m008); another counts those whose text contains it (place_texts tells which
+        places have such a spelling: their mentions of those spellings are grouped)."""
+        named, texts = self._place_named(key)
+        others = sorted({p for _, p in texts if p} - set(named))
+        spellings = sorted({t for t, p in texts if p in others})
+        parts, params = [], []
+        if named:
+            marks = ", ".join("?" * len(named))
+            parts.append(
+                "SELECT p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.feature, s.mentions, s.documents,"
+                " s.first_published, s.last_published FROM place_stats s JOIN places p ON p.id = s.place_id"
+                f" WHERE s.place_id IN ({marks})"
+            )
+            params += named
+        matching = ""
+        if others:
+            marks, spell = ", ".join("?" * len(others)), ", ".join("?" * len(spellings))
+            matching = f" pm.place_id IN ({marks}) AND pm.text IN ({spell})"
+            parts.append(
+                "SELECT p.id, p.name, p.country, p.admin1, p.lat, p.lon, p.feature, count(*) AS mentions,"
+                " count(DISTINCT pm.doc_id) AS documents, min(d.published) AS first_published,"
+                " max(d.published) AS last_published FROM place_mentions pm JOIN places p ON p.id = pm.place_id"
+                f" JOIN documents d ON d.id = pm.doc_id WHERE{matching} GROUP BY p.id"
+            )
+            params += [*others, *spellings]
+        if not parts:
+            return []
+        rows = _rows(
+            self.db.execute(
+                "SELECT * FROM ("
+                + " UNION ALL ".join(parts)
+                + ") p"
+                + _order("places", sort)
+                + " LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        )
+        ids = [r["id"] for r in rows]
+        outlets = summaries.facet_values(
+            self.db, "place_outlets", "place_id", "outlet", [i for i in ids if i in named]
+        )
+        rest = [i for i in ids if i not in named]
+        if rest:
+            marks = ", ".join("?" * len(rest))
+            found: dict[str, list[str]] = {}
+            for pid, outlet in self.db.execute(
+                f"SELECT DISTINCT pm.place_id, d.outlet FROM place_mentions pm JOIN documents d ON d.id = pm.doc_id"
+                f" WHERE{matching} AND pm.place_id IN ({marks}) AND d.outlet IS NOT NULL",
+                [*others, *spellings, *rest],
+            ):
+                found.setdefault(str(pid), []).append(str(outlet))
+            outlets.update({i: ",".join(sorted(v)) for i, v in found.items()})
+        out = []
+        for r in rows:
+            first, last = r.pop("first_published"), r.pop("last_published")
+            out.append(
+                {**r, "outlets": outlets.get(r["id"]), "first_published": first, "last_published": last}
+            )
+        return out
+
     def place_mentions(
         self,
         name: str | None = None,
@@ -647,11 +886,14 @@ class SQLQueries(LinkTables):
         sort: str | None = None,
     ) -> list[Row]:
         w = _Where()
-        self._place_filters(w, name, doc_id, outlet, since, until)
+        self._place_filters(w, None, doc_id, outlet, since, until)
         walk = _by_date("place_mentions", sort, doc_id)
+        if name and name.strip():
+            walk = self._place_mention_name(w, name.strip().casefold(), limit + offset, walk, bool(doc_id))
         if place_id:
             if walk:  # as for entity mentions
-                walk = self._walk_pays("place", "?", [place_id], limit + offset, "place_mentions")
+                alone = w if not (outlet or since or until or (name and name.strip())) else None
+                walk = self._walk_pays("place", "?", [place_id], limit + offset, "place_mentions", alone)
             w.add(f"{self._unindexed('pm.place_id') if walk else 'pm.place_id'} = ?", place_id)
         if walk:  # documents by date, each one's mentions in order (a name is tested on each)
             w.add("d.id = pm.doc_id")
@@ -670,6 +912,56 @@ class SQLQueries(LinkTables):
                 [*w.params, limit, offset],
             )
         )
+
+    def _place_mention_name(self, w: _Where, key: str, wanted: int, walk: bool, by_doc: bool) -> bool:
+        """Place mentions whose place's name or own text contains ``key``: the mentions of the
+        places so named, or with a text spelling that contains it (place_texts, m010), as lists of
+        values instead of folding every row met. Returns whether the date walk still pays (the
+        counts of those places and spellings against every place mention)."""
+        named, texts = self._place_named(key)
+        spellings = sorted({t for t, _ in texts})
+        if not named and not spellings:
+            w.add("0 = 1")
+            return False
+        if walk:
+            matches = 0
+            if named:
+                marks = ", ".join("?" * len(named))
+                matches += self._count(
+                    f"SELECT coalesce(sum(mentions), 0) FROM place_stats WHERE place_id IN ({marks})", named
+                )
+            if spellings:
+                marks = ", ".join("?" * len(spellings))
+                matches += self._count(
+                    f"SELECT coalesce(sum(n), 0) FROM place_texts WHERE text IN ({marks})", spellings
+                )  # at most: a mention may count by both
+            total = self._total("place_mentions")
+            walk = _walks(wanted, matches, total)
+        terms, params = [], []
+        if walk or by_doc:  # tested on each mention read by its document's key
+            if named:
+                terms.append(f"{self._unindexed('pm.place_id')} IN ({', '.join('?' * len(named))})")
+                params += named
+            if spellings:
+                terms.append(f"{self._unindexed('pm.text')} IN ({', '.join('?' * len(spellings))})")
+                params += spellings
+        else:  # through the place index: the places named, those with a matching spelling, unresolved ones
+            places = sorted(set(named) | {p for _, p in texts if p})
+            if places:
+                marks = ", ".join("?" * len(places))
+                inner = [f"pm.place_id IN ({', '.join('?' * len(named))})"] if named else []
+                inner_params: list[Any] = list(named)
+                if spellings:
+                    inner.append(f"pm.text IN ({', '.join('?' * len(spellings))})")
+                    inner_params += spellings
+                terms.append(f"(pm.place_id IN ({marks}) AND ({' OR '.join(inner)}))")
+                params += [*places, *inner_params]
+            unresolved = sorted({t for t, p in texts if not p})
+            if unresolved:
+                terms.append(f"(pm.place_id IS NULL AND pm.text IN ({', '.join('?' * len(unresolved))}))")
+                params += unresolved
+        w.add("(" + " OR ".join(terms) + ")", *params)
+        return walk
 
     def query_events(
         self,
@@ -709,16 +1001,23 @@ class SQLQueries(LinkTables):
             w.add("e.date_start <= ?", _day(until, "until"))
         if doc_id:
             w.add("e.doc_id = ?", doc_id)
-        w.outlet("d.outlet", outlet)
+        # Newest documents first with no filter that an events index serves: walk the documents
+        # by date and each one's events in order (events_doc), stopping at the page's end.
+        walk = sort == "published" and not (doc_id or place or actor or since or until)
+        self._outlet(w, outlet, limit + offset if walk else None)
         if stance:
             w.add("e.stance = ?", stance.strip().casefold())
+        joins = "events e JOIN documents d ON d.id = e.doc_id"
+        if walk:
+            joins = "documents d CROSS JOIN events e"
+            w.add("d.id = e.doc_id")
         sql = (
             "SELECT e.*, d.outlet, d.title, d.published, p.name AS place_name,"
             " (SELECT coalesce(c.speaker_name, c.speaker) FROM claims c"
             "  WHERE c.doc_id = e.doc_id AND c.claim_id = e.reported_by LIMIT 1) AS reported_by_speaker"
-            " FROM events e JOIN documents d ON d.id = e.doc_id LEFT JOIN places p ON p.id = e.place_id"
+            f" FROM {joins} LEFT JOIN places p ON p.id = e.place_id"
             + w.sql()
-            + _order("events", sort)
+            + _walk_order("events", sort, walk, "e.doc_id")
             + " LIMIT ? OFFSET ?"
         )
         out = []
@@ -753,9 +1052,9 @@ class SQLQueries(LinkTables):
         w = _Where()
         if doc_id:
             w.add("t.doc_id = ?", doc_id)
-        w.outlet("d.outlet", outlet)
-        w.published("d.published", since, until)
         walk = _by_date("times", sort, doc_id)
+        self._outlet(w, outlet, limit + offset if walk else None)
+        w.published("d.published", since, until)
         if walk:  # documents by date, each one's times in order
             w.add("d.id = t.doc_id")
         joins = "documents d CROSS JOIN times t" if walk else "times t JOIN documents d ON d.id = t.doc_id"
@@ -1093,9 +1392,7 @@ class SQLiteStore(SQLQueries):
             # The newest days with matches fill the page: walking reads their documents only.
             marks = ", ".join("?" * len(days))
             walked = self._count(f"SELECT count(*) FROM documents WHERE published IN ({marks})", days)
-            per_doc = self._count("SELECT coalesce(max(rowid), 0) FROM claims", []) / max(
-                1, self._count("SELECT coalesce(max(rowid), 0) FROM documents", [])
-            )
+            per_doc = self._total("claims") / max(1, self._total("documents"))
             walk = walked * per_doc < 3 * matches
             if walk and alone:
                 # Only the speaker filters: the page lies in those days (other filters could leave
@@ -1118,18 +1415,33 @@ class SQLiteStore(SQLQueries):
     ) -> list[Row]:
         w = _Where()
         w.add("documents_fts MATCH ?", query)
-        w.outlet("d.outlet", outlet)
+        self._outlet(w, outlet)
         w.published("d.published", since, until)
+        # The page first, then its rows' snippets: in the sorted query snippet() ran for every match
+        # (it reads the text again), not only for the page's rows.
         sql = (
-            "SELECT d.id, d.title, d.published, d.outlet,"
-            " snippet(documents_fts, 1, '[', ']', ' … ', 12) AS snippet, bm25(documents_fts) AS rank"
-            " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
+            "SELECT d.id, d.title, d.published, d.outlet, documents_fts.rowid AS fts_rowid,"
+            " bm25(documents_fts) AS rank FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
             + w.sql()
             + _order("search", sort)
             + " LIMIT ? OFFSET ?"
         )
         try:
-            return _rows(self.db.execute(sql, [*w.params, limit, offset]))
+            rows = _rows(self.db.execute(sql, [*w.params, limit, offset]))
+            if rows:
+                marks = ", ".join("?" * len(rows))
+                snippets = dict(
+                    self.db.execute(
+                        "SELECT rowid, snippet(documents_fts, 1, '[', ']', ' … ', 12) FROM documents_fts"
+                        f" WHERE documents_fts MATCH ? AND rowid IN ({marks})",
+                        [query, *(r["fts_rowid"] for r in rows)],
+                    ).fetchall()
+                )
+            out = []
+            for r in rows:
+                rowid, rank = r.pop("fts_rowid"), r.pop("rank")
+                out.append({**r, "snippet": snippets.get(rowid), "rank": rank})
+            return out
         except sqlite3.OperationalError as exc:
             # A busy or broken database is an error of the store; anything else here is FTS5 syntax.
             if any(word in str(exc) for word in ("locked", "disk", "readonly", "no such table", "malformed")):

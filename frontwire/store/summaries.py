@@ -13,7 +13,13 @@ grouped query gives:
   delete). Rows whose count reaches zero are removed; NULL roles, outlets and dates are not kept
   (``group_concat``, ``min`` and ``max`` skip them);
 - ``speaker_days`` (m009): claims per speaker spelling and publication day, as speaker name and as
-  speaker (how far back claims --speaker must walk).
+  speaker (how far back claims --speaker must walk);
+- m010: ``entity_days`` / ``place_days`` also count the mentions of the day (``mentions``), and
+  ``entity_day_roles`` (mentions per day and role), ``entity_day_outlets`` / ``place_day_outlets``
+  (documents per day and outlet) give entities and places --since/--until from the days in the
+  period; ``place_texts``: place mentions per spelling of the mention text and place ('' for an
+  unresolved mention), with the spelling's case folding (places --name finds the places that
+  some spelling names).
 
 Place counts cover resolved mentions only (``place_id`` set), as ``query_places`` joins the places.
 """
@@ -49,12 +55,17 @@ _KEY = {"entity": "entity_id", "place": "place_id"}
 
 def _facets(kind: str) -> list[tuple[str, str, str, str]]:
     """(table, value column, value expression, count expression) of each per-value count."""
-    out = [
-        (f"{kind}_outlets", "outlet", "d.outlet", "count(DISTINCT m.doc_id)"),
-        (f"{kind}_days", "published", "d.published", "count(DISTINCT m.doc_id)"),
-    ]
+    out = [(f"{kind}_outlets", "outlet", "d.outlet", "count(DISTINCT m.doc_id)")]
     if kind == "entity":
         out.insert(0, ("entity_roles", "role", "m.role", "count(*)"))
+    return out
+
+
+def _day_facets(kind: str) -> list[tuple[str, str]]:
+    """(table, value column) of each per-day count of m010 besides the days themselves."""
+    out = [(f"{kind}_day_outlets", "outlet")]
+    if kind == "entity":
+        out.insert(0, ("entity_day_roles", "role"))
     return out
 
 
@@ -78,6 +89,7 @@ _ROW_FIELDS = {
     "mentions": _fields("mentions", "entity_id", "role"),
     "place_mentions": _fields("place_mentions", "place_id", None),
 }
+_PLACE_TEXT = rows_mod.TABLE["place_mentions"].columns.index("text")
 _PUBLISHED = rows_mod.TABLE["documents"].columns.index("published")
 _OUTLET = rows_mod.TABLE["documents"].columns.index("outlet")
 _SPEAKER = rows_mod.TABLE["claims"].columns.index("speaker")
@@ -95,27 +107,43 @@ class Delta:
         self.added: dict[tuple[str, str], list[str]] = {}
         # (spelling, day) -> [claims with it as speaker name, as speaker] (m009)
         self.speakers: dict[tuple[str, str], list[int]] = {}
+        # (kind, key, day) -> [documents, mentions]; (day table, key, day, value) -> count (m010)
+        self.days: dict[tuple[str, str, str], list[int]] = {}
+        self.day_facets: Counter[tuple[str, str, str, str]] = Counter()
+        # (place mention text, place id or '') -> place mentions (m010)
+        self.texts: Counter[tuple[str, str]] = Counter()
 
     def _count(self, sign: int, day: str | None, outlet: str | None, entities: Iterable[tuple[str, str | None]],
-               places: Iterable[str], claims: Iterable[tuple[str | None, str | None]]) -> None:  # fmt: skip
+               places: Iterable[tuple[str, str | None]], claims: Iterable[tuple[str | None, str | None]]) -> None:  # fmt: skip
         if day is not None:
             for speaker, name in claims:
                 for spelling, field in ((name, 0), (speaker, 1)):
                     if spelling is not None:
                         self.speakers.setdefault((spelling, day), [0, 0])[field] += sign
-        for kind, mentions in (("entity", list(entities)), ("place", [(p, None) for p in places])):
-            keys = set()
+        resolved = []
+        for text, place in places:
+            self.texts[(text, place or "")] += sign
+            if place is not None:
+                resolved.append((place, None))
+        for kind, mentions in (("entity", list(entities)), ("place", resolved)):
+            keys: dict[str, int] = {}
             for key, role in mentions:
-                keys.add(key)
+                keys[key] = keys.get(key, 0) + 1
                 self.stats.setdefault((kind, key), [0, 0])[0] += sign
                 if role is not None:
                     self.facets[("entity_roles", key, role)] += sign
-            for key in keys:
+                    if day is not None:
+                        self.day_facets[("entity_day_roles", key, day, role)] += sign
+            for key, n in keys.items():
                 self.stats[(kind, key)][1] += sign
                 if outlet is not None:
                     self.facets[(f"{kind}_outlets", key, outlet)] += sign
                 if day is not None:
-                    self.facets[(f"{kind}_days", key, day)] += sign
+                    counts = self.days.setdefault((kind, key, day), [0, 0])
+                    counts[0] += sign
+                    counts[1] += sign * n
+                    if outlet is not None:
+                        self.day_facets[(f"{kind}_day_outlets", key, day, outlet)] += sign
                     if sign > 0:
                         span = self.added.setdefault((kind, key), [day, day])
                         span[0], span[1] = min(span[0], day), max(span[1], day)
@@ -130,18 +158,15 @@ class Delta:
             found[table] = []
             for r in rows[table]:
                 k = row_key(r)
-                if k not in seen and r[at] is not None:
-                    seen.add(k)
-                    found[table].append((r[at], r[role_at] if role_at is not None else None))
+                if k in seen:
+                    continue
+                seen.add(k)
+                if role_at is not None:  # mentions: (entity, role)
+                    found[table].append((r[at], r[role_at]))
+                else:  # place mentions: (text, place or None)
+                    found[table].append((r[_PLACE_TEXT], r[at]))
         claims = [(r[_SPEAKER], r[_SPEAKER_NAME]) for r in rows["claims"]]
-        self._count(
-            1,
-            doc[_PUBLISHED],
-            doc[_OUTLET],
-            found["mentions"],
-            (p for p, _ in found["place_mentions"]),
-            claims,
-        )
+        self._count(1, doc[_PUBLISHED], doc[_OUTLET], found["mentions"], found["place_mentions"], claims)
 
     def remove(self, db: _Connection, doc_id: str) -> None:
         """A stored document about to be deleted, from its stored rows (run it before the delete)."""
@@ -149,23 +174,20 @@ class Delta:
         if row is None:
             return
         entities = db.execute("SELECT entity_id, role FROM mentions WHERE doc_id = ?", [doc_id]).fetchall()
-        places = db.execute(
-            "SELECT place_id FROM place_mentions WHERE doc_id = ? AND place_id IS NOT NULL", [doc_id]
-        ).fetchall()
+        places = db.execute("SELECT text, place_id FROM place_mentions WHERE doc_id = ?", [doc_id]).fetchall()
         claims = db.execute("SELECT speaker, speaker_name FROM claims WHERE doc_id = ?", [doc_id]).fetchall()
         self._count(
             -1,
             row[0],
             row[1],
             [(e, r) for e, r in entities],
-            [p for (p,) in places],
+            [(t, p) for t, p in places],
             [(a, b) for a, b in claims],
         )
 
     def write(self, db: _Connection) -> None:
         """Write the net changes (in key order)."""
-        days = {(kind, key, value) for (table, key, value), n in self.facets.items() if n
-                for kind in KINDS if table == f"{kind}_days"}  # fmt: skip
+        days = {key for key, (n, _) in self.days.items() if n}
         for kind in KINDS:
             key, table = _KEY[kind], f"{kind}_stats"
             rows = []
@@ -194,9 +216,13 @@ class Delta:
                     f"DELETE FROM {facet} WHERE {key} = ? AND {column} = ? AND n <= 0",
                     [(ident, value) for ident, value, n in changes if n < 0],
                 )
+        self.write_days(db)
+        for kind in KINDS:
+            key, table = _KEY[kind], f"{kind}_stats"
             # A date some documents left may have been the first or last one: read both again.
-            gone = sorted({(ident, value) for (t, ident, value), n in self.facets.items()
-                           if t == f"{kind}_days" and n < 0})  # fmt: skip
+            gone = sorted(
+                {(ident, day) for (k, ident, day), (n, _) in self.days.items() if k == kind and n < 0}
+            )
             db.executemany(
                 f"UPDATE {table} SET first_published = (SELECT min(x.published) FROM {kind}_days x"
                 f" WHERE x.{key} = {table}.{key}), last_published = (SELECT max(x.published) FROM {kind}_days x"
@@ -208,6 +234,49 @@ class Delta:
                 [(ident,) for (k, ident), (m, _) in sorted(self.stats.items()) if k == kind and m < 0],
             )
         self.write_speakers(db)
+        self.write_texts(db)
+
+    def write_days(self, db: _Connection) -> None:
+        """The per-day part of write(): documents and mentions per day, per-day roles and outlets (m010)."""
+        for kind in KINDS:
+            key = _KEY[kind]
+            changes_ = sorted((ident, day, n, m) for (k, ident, day), (n, m) in self.days.items()
+                              if k == kind and (n or m))  # fmt: skip
+            db.executemany(
+                f"INSERT INTO {kind}_days ({key}, published, n, mentions) VALUES (?, ?, ?, ?)"
+                f" ON CONFLICT ({key}, published) DO UPDATE SET n = {kind}_days.n + excluded.n,"
+                f" mentions = {kind}_days.mentions + excluded.mentions",
+                changes_,
+            )
+            db.executemany(
+                f"DELETE FROM {kind}_days WHERE {key} = ? AND published = ? AND n <= 0",
+                [(ident, day) for ident, day, n, _ in changes_ if n < 0],
+            )
+            for facet, column in _day_facets(kind):
+                rows_ = sorted((ident, day, value, n) for (t, ident, day, value), n in self.day_facets.items()
+                               if t == facet and n)  # fmt: skip
+                db.executemany(
+                    f"INSERT INTO {facet} ({key}, published, {column}, n) VALUES (?, ?, ?, ?)"
+                    f" ON CONFLICT ({key}, published, {column}) DO UPDATE SET n = {facet}.n + excluded.n",
+                    rows_,
+                )
+                db.executemany(
+                    f"DELETE FROM {facet} WHERE {key} = ? AND published = ? AND {column} = ? AND n <= 0",
+                    [(ident, day, value) for ident, day, value, n in rows_ if n < 0],
+                )
+
+    def write_texts(self, db: _Connection) -> None:
+        """The place_texts part of write() (m010)."""
+        changes = sorted((text, place, n) for (text, place), n in self.texts.items() if n)
+        db.executemany(
+            "INSERT INTO place_texts (text, place_id, folded, n) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (text, place_id) DO UPDATE SET n = place_texts.n + excluded.n",
+            [(text, place, text.casefold(), n) for text, place, n in changes],
+        )
+        db.executemany(
+            "DELETE FROM place_texts WHERE text = ? AND place_id = ? AND n <= 0",
+            [(text, place) for text, place, n in changes if n < 0],
+        )
 
     def write_speakers(self, db: _Connection) -> None:
         """The speaker_days part of write() (m009)."""
@@ -257,7 +326,8 @@ def backfill_sql() -> str:
             f" SELECT {expr}, count(*), count(DISTINCT m.doc_id), min(d.published), max(d.published)"
             f"{src} GROUP BY {expr};"
         )
-        for facet, column, value, count in _facets(kind):
+        m008 = [*_facets(kind), (f"{kind}_days", "published", "d.published", "count(DISTINCT m.doc_id)")]
+        for facet, column, value, count in m008:
             parts.append(
                 f"INSERT INTO {facet} ({key}, {column}, n) SELECT {expr}, {value}, {count}"
                 f"{src} AND {value} IS NOT NULL GROUP BY {expr}, {value};"
@@ -265,20 +335,62 @@ def backfill_sql() -> str:
     return "\n".join(parts)
 
 
+def day_summaries_sql(text: str, without_rowid: str) -> str:
+    """m010's body on either backend (``text``: the text column type; ``without_rowid``: SQLite's
+    table option or ''): the per-day tables made again with the day's mentions, the per-day roles
+    and outlets and the place mention spellings, filled from the stored rows."""
+    parts = []
+    for kind, key, table, expr, cond in _SOURCES:
+        src = f" FROM {table} JOIN documents d ON d.id = m.doc_id WHERE {cond} AND d.published IS NOT NULL"
+        parts.append(
+            f"DROP TABLE {kind}_days;"
+            f" CREATE TABLE {kind}_days ({key} {text} NOT NULL, published {text} NOT NULL, n BIGINT NOT NULL,"
+            f" mentions BIGINT NOT NULL, PRIMARY KEY ({key}, published)){without_rowid};"
+            f" INSERT INTO {kind}_days ({key}, published, n, mentions) SELECT {expr}, d.published,"
+            f" count(DISTINCT m.doc_id), count(*){src} GROUP BY {expr}, d.published;"
+        )
+        values = {"role": ("m.role", "count(*)"), "outlet": ("d.outlet", "count(DISTINCT m.doc_id)")}
+        for facet, column in _day_facets(kind):
+            value, count = values[column]
+            parts.append(
+                f"CREATE TABLE {facet} ({key} {text} NOT NULL, published {text} NOT NULL, {column} {text} NOT NULL,"
+                f" n BIGINT NOT NULL, PRIMARY KEY ({key}, published, {column})){without_rowid};"
+                f" INSERT INTO {facet} ({key}, published, {column}, n) SELECT {expr}, d.published, {value}, {count}"
+                f"{src} AND {value} IS NOT NULL GROUP BY {expr}, d.published, {value};"
+            )
+    parts.append(
+        f"CREATE TABLE place_texts (text {text} NOT NULL, place_id {text} NOT NULL, folded {text} NOT NULL,"
+        f" n BIGINT NOT NULL, PRIMARY KEY (text, place_id)){without_rowid};"
+        " INSERT INTO place_texts (text, place_id, folded, n) SELECT text, coalesce(place_id, ''), fw_fold(text),"
+        " count(*) FROM place_mentions GROUP BY text, coalesce(place_id, '');"
+    )
+    return "\n".join(parts)
+
+
 # What the summary reads give per page row (the grouped queries' columns, in their order).
 ENTITY_FACETS = (("roles", "entity_roles", "role"), ("outlets", "entity_outlets", "outlet"))
 PLACE_FACETS = (("outlets", "place_outlets", "outlet"),)
+# The same over the days of a period (m010).
+ENTITY_DAY_FACETS = (("roles", "entity_day_roles", "role"), ("outlets", "entity_day_outlets", "outlet"))
+PLACE_DAY_FACETS = (("outlets", "place_day_outlets", "outlet"),)
 
 
 def facet_values(
-    db: _Connection, table: str, key: str, column: str, ids: Sequence[str]
+    db: _Connection,
+    table: str,
+    key: str,
+    column: str,
+    ids: Sequence[str],
+    also: str = "",
+    params: Sequence[Any] = (),
 ) -> dict[str, str | None]:
-    """Each id's values in ``table``, joined by commas in code-point order (None when it has none)."""
+    """Each id's values in ``table``, joined by commas in code-point order (None when it has none);
+    ``also``: SQL that the rows meet too (" AND ...", with its ``params``)."""
     out: dict[str, list[str]] = {}
     for part in _chunks(list(dict.fromkeys(ids))):
         marks = ", ".join("?" * len(part))
         for ident, value in db.execute(
-            f"SELECT {key}, {column} FROM {table} WHERE {key} IN ({marks})", [*part]
+            f"SELECT DISTINCT {key}, {column} FROM {table} WHERE {key} IN ({marks}){also}", [*part, *params]
         ).fetchall():
             out.setdefault(ident, []).append(value)
     # Sorted here rather than by the server: the same order on both backends whatever their plans.

@@ -55,6 +55,8 @@ def test_postgres_read_write_open_applies_pending_migrations(postgres_server) ->
     try:
         with pytest.MonkeyPatch.context() as m:
             m.setattr(pg, "PG_MIGRATIONS", [x for x in PG_MIGRATIONS if x[0] != newest])
+            # The older frontwire staged no table the newest migration adds (m010: outlet_names).
+            m.setattr(pg, "_STAGED", tuple(t for t in pg._STAGED if t.name != "outlet_names"))
             pg.PostgresStore(url).close()
         with psycopg.connect(url) as conn:
             before = {r[0] for r in conn.execute("SELECT name FROM migrations")}

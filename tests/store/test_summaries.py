@@ -67,17 +67,31 @@ EXPECTED = {
     " GROUP BY entity_id, role",
     "entity_outlets": "SELECT m.entity_id, d.outlet, count(DISTINCT m.doc_id) FROM mentions m"
     " JOIN documents d ON d.id = m.doc_id WHERE d.outlet IS NOT NULL GROUP BY m.entity_id, d.outlet",
-    "entity_days": "SELECT m.entity_id, d.published, count(DISTINCT m.doc_id) FROM mentions m"
+    "entity_days": "SELECT m.entity_id, d.published, count(DISTINCT m.doc_id), count(*) FROM mentions m"
     " JOIN documents d ON d.id = m.doc_id WHERE d.published IS NOT NULL GROUP BY m.entity_id, d.published",
+    "entity_day_roles": "SELECT m.entity_id, d.published, m.role, count(*) FROM mentions m"
+    " JOIN documents d ON d.id = m.doc_id WHERE d.published IS NOT NULL AND m.role IS NOT NULL"
+    " GROUP BY m.entity_id, d.published, m.role",
+    "entity_day_outlets": "SELECT m.entity_id, d.published, d.outlet, count(DISTINCT m.doc_id)"
+    " FROM mentions m JOIN documents d ON d.id = m.doc_id"
+    " WHERE d.published IS NOT NULL AND d.outlet IS NOT NULL"
+    " GROUP BY m.entity_id, d.published, d.outlet",
     "place_stats": "SELECT m.place_id, count(*), count(DISTINCT m.doc_id), min(d.published),"
     " max(d.published) FROM place_mentions m JOIN documents d ON d.id = m.doc_id"
     " WHERE m.place_id IS NOT NULL GROUP BY m.place_id",
     "place_outlets": "SELECT m.place_id, d.outlet, count(DISTINCT m.doc_id) FROM place_mentions m"
     " JOIN documents d ON d.id = m.doc_id WHERE m.place_id IS NOT NULL AND d.outlet IS NOT NULL"
     " GROUP BY m.place_id, d.outlet",
-    "place_days": "SELECT m.place_id, d.published, count(DISTINCT m.doc_id) FROM place_mentions m"
+    "place_days": "SELECT m.place_id, d.published, count(DISTINCT m.doc_id), count(*) FROM place_mentions m"
     " JOIN documents d ON d.id = m.doc_id WHERE m.place_id IS NOT NULL AND d.published IS NOT NULL"
     " GROUP BY m.place_id, d.published",
+    "place_day_outlets": "SELECT m.place_id, d.published, d.outlet, count(DISTINCT m.doc_id)"
+    " FROM place_mentions m JOIN documents d ON d.id = m.doc_id"
+    " WHERE m.place_id IS NOT NULL AND d.published IS NOT NULL AND d.outlet IS NOT NULL"
+    " GROUP BY m.place_id, d.published, d.outlet",
+    # (the folding as Python's casefold: the writer's on both backends, SQLite's fw_fold)
+    "place_texts": "SELECT text, coalesce(place_id, ''), count(*) FROM place_mentions"
+    " GROUP BY text, coalesce(place_id, '')",
     "speaker_days": "SELECT name, published, sum(a), sum(b) FROM (SELECT c.speaker_name AS name, d.published,"
     " 1 AS a, 0 AS b FROM claims c JOIN documents d ON d.id = c.doc_id"
     " UNION ALL SELECT c.speaker, d.published, 0, 1 FROM claims c JOIN documents d ON d.id = c.doc_id) s"
@@ -87,7 +101,12 @@ EXPECTED = {
 
 def assert_summaries_match(store: Any) -> None:
     for table, sql in EXPECTED.items():
-        assert _set(store, f"SELECT * FROM {table}") == _set(store, sql), table
+        columns = "text, place_id, n" if table == "place_texts" else "*"
+        assert _set(store, f"SELECT {columns} FROM {table}") == _set(store, sql), table
+    assert all(f == t.casefold() for t, f in _set(store, "SELECT text, folded FROM place_texts"))
+    outlets = {r[0] for r in _set(store, "SELECT outlet FROM documents WHERE outlet IS NOT NULL")}
+    assert outlets <= {r[0] for r in _set(store, "SELECT name FROM outlet_names")}
+    assert all(f == n.casefold() for n, f in _set(store, "SELECT name, folded FROM outlet_names"))
     spellings = "SELECT speaker FROM claims WHERE speaker IS NOT NULL UNION SELECT speaker_name FROM claims"
     stored = {r[0] for r in _set(store, "SELECT name FROM speaker_names")}
     assert {r[0] for r in _set(store, spellings) if r[0] is not None} <= stored
@@ -227,7 +246,11 @@ def test_old_postgres_store_upgrades_with_its_summaries(postgres_server: Any) ->
 def _upgrade_postgres(postgres: Any, postgres_url: str) -> None:
     with old_schema("m008"), pytest.MonkeyPatch.context() as m:
         m.setattr(postgres, "PG_MIGRATIONS", [x for x in postgres.PG_MIGRATIONS if x[0] < "m008"])
-        m.setattr(postgres, "_STAGED", tuple(t for t in postgres._STAGED if t.name != "speaker_names"))
+        m.setattr(
+            postgres,
+            "_STAGED",
+            tuple(t for t in postgres._STAGED if t.name not in ("speaker_names", "outlet_names")),
+        )
         old = open_store(postgres_url)
         old.add_documents(corpus(20, seed=2))
         assert old.db.execute("SELECT count(*) FROM migrations WHERE name LIKE 'm008%'").fetchone()[0] == 0  # type: ignore[attr-defined]
