@@ -684,11 +684,9 @@ class SQLQueries(LinkTables):
             spell = ", ".join("?" * len(names))
             g = _Where()
             g.clauses, g.params = list(w.clauses), list(w.params)
-            g.add(
-                f"(c.speaker_name IN ({spell}) OR (c.speaker_name IS NULL AND c.speaker IN ({spell})))",
-                *names,
-                *names,
-            )
+            # (unary + on SQLite: the speaker index, not every claim with no speaker name)
+            no_name = f"{self._unindexed('c.speaker_name')} IS NULL"
+            g.add(f"(c.speaker_name IN ({spell}) OR ({no_name} AND c.speaker IN ({spell})))", *names, *names)
             out += _rows(
                 self.db.execute(
                     f"{select} FROM claims c JOIN documents d ON d.id = c.doc_id"
@@ -703,7 +701,7 @@ class SQLQueries(LinkTables):
             # No speaker at all: in the date order (the rest of the order), walked when newest first.
             g = _Where()
             g.clauses, g.params = list(w.clauses), list(w.params)
-            g.add("c.speaker_name IS NULL AND c.speaker IS NULL")
+            g.add(f"{self._unindexed('c.speaker_name')} IS NULL AND {self._unindexed('c.speaker')} IS NULL")
             join = "claims c JOIN documents d ON d.id = c.doc_id"
             if not reverse:
                 join = "documents d CROSS JOIN claims c"
@@ -981,13 +979,18 @@ class SQLQueries(LinkTables):
     ) -> list[Row]:
         # Only the filters given become SQL (so each can use its index); every value is a parameter.
         w = _Where()
+        # Newest documents first with no filter that needs an events index: walk the documents by
+        # date and each one's events in order (events_doc), stopping at the page's end (a type is
+        # then tested on each event met, not read through its index per document).
+        walk = sort == "published" and not (doc_id or place or actor or since or until)
+        etype = self._unindexed("e.event_type") if walk else "e.event_type"
         if type_:
-            w.add("e.event_type = ?", taxonomy.event_type(type_) or type_)
+            w.add(f"{etype} = ?", taxonomy.event_type(type_) or type_)
         if sub_type:
             canonical = taxonomy.sub_event_type(sub_type)
             if canonical and not type_:
                 # The sub-type's own event type lets the (event_type, sub_event_type) index serve it.
-                w.add("e.event_type = ?", taxonomy.sub_event_types()[canonical])
+                w.add(f"{etype} = ?", taxonomy.sub_event_types()[canonical])
             w.add("e.sub_event_type = ?", canonical or sub_type)
         if place and place.strip():
             self._event_place(w, place.strip().casefold(), limit + offset)
@@ -1001,9 +1004,6 @@ class SQLQueries(LinkTables):
             w.add("e.date_start <= ?", _day(until, "until"))
         if doc_id:
             w.add("e.doc_id = ?", doc_id)
-        # Newest documents first with no filter that an events index serves: walk the documents
-        # by date and each one's events in order (events_doc), stopping at the page's end.
-        walk = sort == "published" and not (doc_id or place or actor or since or until)
         self._outlet(w, outlet, limit + offset if walk else None)
         if stance:
             w.add("e.stance = ?", stance.strip().casefold())
