@@ -294,6 +294,78 @@ def _timed_call(fn: Callable[[], Any], repeats: int) -> tuple[float, int]:
     return _median(times), n
 
 
+def store_queries(store: Any, some_id: str) -> dict[str, Callable[[], Any]]:
+    """Every query command's store call, named as the command a user types (``some_id``: a stored
+    document; the entity, place and dates are the store's own: its most mentioned entity and
+    place, its middle publication day)."""
+    db = store.db
+    ent = db.execute("SELECT entity_id FROM entity_stats ORDER BY mentions DESC LIMIT 1").fetchone()
+    place = db.execute("SELECT place_id FROM place_stats ORDER BY mentions DESC LIMIT 1").fetchone()
+    n = db.execute("SELECT count(*) FROM documents WHERE published IS NOT NULL").fetchone()[0]
+    mid = db.execute(
+        "SELECT substr(published, 1, 10) FROM documents WHERE published IS NOT NULL"
+        " ORDER BY published LIMIT 1 OFFSET ?",
+        (n // 2,),
+    ).fetchone()
+    day = mid[0] if mid else "2022-02-24"
+    ent_id, place_id = (ent[0] if ent else "none"), (place[0] if place else "none")
+    doc = some_id[:12]
+    return {
+        "documents": lambda: store.documents(),
+        "documents --sort title": lambda: store.documents(sort="title"),
+        "documents --place kyiv": lambda: store.documents(place="kyiv"),
+        f"documents --since {day}": lambda: store.documents(since=day),
+        "documents --outlet reuters": lambda: store.documents(outlet="reuters"),
+        f"document {doc}": lambda: [store.get(some_id)],
+        "entities": lambda: store.entities(),
+        f"entities --doc {doc}": lambda: store.entities(None, some_id),
+        "entities --type PERSON": lambda: store.entities("PERSON"),
+        "entities --name zelensk": lambda: store.entities(name="zelensk"),
+        "entities --sort name": lambda: store.entities(sort="name"),
+        "entities --sort date": lambda: store.entities(sort="date"),
+        f"entities --since {day}": lambda: store.entities(since=day),
+        "entities --outlet reuters": lambda: store.entities(outlet="reuters"),
+        "entities --mentions": lambda: store.entity_mentions(),
+        "entities --mentions --name zelensk": lambda: store.entity_mentions("zelensk"),
+        "entities --mentions --entity ID": lambda: store.entity_mentions(entity_id=ent_id),
+        f"entities --mentions --doc {doc}": lambda: store.entity_mentions(doc_id=some_id),
+        "claims": lambda: store.query_claims(),
+        "claims --speaker zelensky": lambda: store.query_claims("zelensky"),
+        "claims --speaker zzzzq": lambda: store.query_claims("zzzzq"),
+        "claims --stance hedged": lambda: store.query_claims(stance="hedged"),
+        f"claims --doc {doc}": lambda: store.query_claims(doc_id=some_id),
+        "claims --place kyiv": lambda: store.query_claims(place="kyiv"),
+        "claims --sort speaker": lambda: store.query_claims(sort="speaker"),
+        "claims --outlet reuters": lambda: store.query_claims(outlet="reuters"),
+        "places": lambda: store.query_places(),
+        f"places --doc {doc}": lambda: store.query_places(None, some_id),
+        "places --name kyiv": lambda: store.query_places("kyiv"),
+        "places --sort name": lambda: store.query_places(sort="name"),
+        f"places --since {day}": lambda: store.query_places(since=day),
+        "places --mentions": lambda: store.place_mentions(),
+        "places --mentions --name kyiv": lambda: store.place_mentions("kyiv"),
+        "places --mentions --place ID": lambda: store.place_mentions(place_id=place_id),
+        f"places --mentions --doc {doc}": lambda: store.place_mentions(doc_id=some_id),
+        "events": lambda: store.query_events(),
+        "events --type Battles": lambda: store.query_events("Battles"),
+        "events --place kyiv": lambda: store.query_events(place="kyiv"),
+        "events --actor russia": lambda: store.query_events(actor="russia"),
+        f"events --since {day} --until {day}": lambda: store.query_events(since=day, until=day),
+        f"events --doc {doc}": lambda: store.query_events(doc_id=some_id),
+        "events --sort published": lambda: store.query_events(sort="published"),
+        "times": lambda: store.query_times(),
+        f"times --doc {doc}": lambda: store.query_times(some_id),
+        "times --sort date": lambda: store.query_times(sort="date"),
+        "search russia": lambda: store.search("russia"),
+        "search russia --sort date": lambda: store.search("russia", sort="date"),
+        "search bakhmut": lambda: store.search("bakhmut"),
+        "clusters": lambda: store.clusters(),
+        "clusters --place kyiv": lambda: store.clusters(place="kyiv"),
+        "contradictions": lambda: store.contradictions(),
+        "skips": lambda: store.skips(),
+    }
+
+
 def measure_store(
     source_db: Path,
     store_docs: int,
@@ -351,15 +423,7 @@ def measure_store(
             t1 = time.perf_counter()
             store.add_documents([doc], replace=True)
             replace_ms.append(1000 * (time.perf_counter() - t1))
-        some_id = first[len(first) // 2].id
-        queries = {
-            "entities": lambda: store.entities(),
-            "entities --doc ID": lambda: store.entities(None, some_id),
-            "places": lambda: store.query_places(),
-            "places --doc ID": lambda: store.query_places(None, some_id),
-            "claims --speaker zelensky": lambda: store.query_claims("zelensky"),
-            "documents": lambda: store.documents(),
-        }
+        queries = store_queries(store, first[len(first) // 2].id)
         query_ms: dict[str, tuple[float, int | str]] = {}
         for name, fn in queries.items():
             try:

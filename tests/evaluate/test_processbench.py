@@ -60,6 +60,33 @@ def test_process_rows_goals() -> None:
     assert rows["peak RSS MB (frontwire run, any size)"]["meets_goal"] is False
 
 
+def test_store_rows_time_every_query_command(tmp_path: Path) -> None:
+    from frontwire.evaluate.apibench import synthetic_documents
+    from frontwire.store import open_store
+
+    store = open_store(tmp_path / "s.db")
+    try:
+        docs = list(synthetic_documents(30, seed=1))
+        store.add_documents(docs)
+        queries = pb.store_queries(store, docs[3].id)
+        timed = {name: pb._timed_call(fn, 1) for name, fn in queries.items()}
+    finally:
+        store.close()
+    # Named as typed on the command line, one per query command and filter the bench covers.
+    commands = {name.split()[0] for name in queries}
+    assert commands == {"documents", "document", "entities", "claims", "places", "events", "times", "search",
+                        "clusters", "contradictions", "skips"}  # fmt: skip
+    assert timed["documents"][1] == len(docs) and timed["documents --outlet reuters"][1] == 0
+    assert timed[f"document {docs[3].id[:12]}"][1] == 1
+    figures = {"store_docs": 10, "source_docs": 3, "sample": 2, "empty_rate": 10.0, "full_rate": 9.0,
+               "build_s": 1.0, "replace_ms": 1.0, "mb": 1.0,
+               "queries_ms": {**timed, "slow one": (150.0, 3)}}  # fmt: skip
+    rows = {r["figure"]: r for r in pb._store_rows(figures)}
+    for name in queries:
+        assert rows[f"query {name} ms at 10"]["meets_goal"] is (timed[name][0] < 100)
+    assert rows["query slow one ms at 10"]["meets_goal"] is False
+
+
 def test_process_sizes_and_inputs(tmp_path: Path) -> None:
     assert pb.parse_sizes("100, 1,1_000") == [1, 100, 1000]
     for bad in ("", "0,5", "x"):
