@@ -441,5 +441,9 @@ def m010_query_keys(icu: bool) -> str:
         INSERT INTO outlet_names (name, folded)
             SELECT DISTINCT outlet, fw_fold(outlet) FROM documents WHERE outlet IS NOT NULL;
         CREATE INDEX speaker_names_folded ON speaker_names(folded);
+        -- The newest claims walk the documents by date (NULLS LAST as the listings sort) and each
+        -- one's claims in order (SQLite's m006 indexes of the same names).
+        CREATE INDEX documents_order ON documents(published DESC NULLS LAST, id);
+        CREATE INDEX claims_order ON claims(doc_id, start, claim_id, extractor);
         """
     )

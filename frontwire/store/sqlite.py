@@ -615,9 +615,11 @@ class SQLQueries(LinkTables):
         if speaker and speaker.strip():
             alone = not (stance or outlet or (place and place.strip()) or since or until)
             walk = self._claim_speaker(w, speaker.strip().casefold(), limit + offset, by_date, alone)
-        join = "documents d CROSS JOIN claims c" if walk else "claims c JOIN documents d ON d.id = c.doc_id"
+        join = "claims c JOIN documents d ON d.id = c.doc_id"
         if walk:
-            w.add("d.id = c.doc_id")
+            join, on = self._claims_walk()
+            if on:
+                w.add(on)
         if stance:
             w.add(
                 "coalesce(c.stance, '') = ?" if by_date or grouped else "c.stance = ?",
@@ -651,6 +653,11 @@ class SQLQueries(LinkTables):
         for r in rows:
             r["direct"] = bool(r["direct"])
         return rows
+
+    def _claims_walk(self) -> tuple[str, str | None]:
+        """The FROM clause of the date walk of claims, and its join condition (SQLite: CROSS JOIN
+        fixes the order: documents by date, each one's claims by claims_order)."""
+        return "documents d CROSS JOIN claims c", "d.id = c.doc_id"
 
     def _claims_by_speaker(self, select: str, w: _Where, sort: str, limit: int, offset: int) -> list[Row]:
         """claims --sort speaker (or -speaker): the order's first key is the folded speaker name or
