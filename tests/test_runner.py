@@ -91,3 +91,27 @@ def test_runner_set_hints_only_fills_gaps() -> None:
     filled = runner.set_hints(RawItem(source="x", data=b"", kind="text"), "2023-03-07", None)
     # Marked as a command-line fallback: the page's own date, when it states one, still wins.
     assert (filled.published, filled.published_source) == ("2023-03-07", "flag")
+
+
+def test_settle_freezes_the_loaded_resources_once(monkeypatch):
+    import gc
+
+    from frontwire import runner
+    from frontwire.resources import Resources
+
+    monkeypatch.setattr(runner, "_FROZEN", False)
+    gc.unfreeze()
+    try:
+        res = Resources()
+        runner.settle(res)  # nothing loaded yet (every input a duplicate): nothing to freeze
+        assert gc.get_freeze_count() == 0
+        res.__dict__["nlp"] = [object() for _ in range(10)]  # as the first batch leaves it
+        runner.settle(res)
+        frozen = gc.get_freeze_count()
+        assert frozen >= 10
+        junk = [object() for _ in range(100)]
+        runner.settle(res)  # once per process: later batches' objects stay collectable
+        assert gc.get_freeze_count() == frozen
+        del junk
+    finally:
+        gc.unfreeze()

@@ -280,12 +280,13 @@ def _candidate_spans(document: Document, gaz: Gazetteer, lex: _Lexicon) -> tuple
                 i += 1
         run.clear()
 
-    for tok in doc:
-        s = tok.idx
-        proper = tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper()
-        if proper and not taken[s] and not blocked[s]:
+    # Only proper nouns become Token objects: the tag column is read as integers.
+    proper_tags = {doc.vocab.strings[t] for t in ("NNP", "NNPS")}
+    for i, tag in enumerate(doc.to_array("TAG").tolist()):
+        tok = doc[i] if tag in proper_tags else None
+        if tok is not None and tok.text[:1].isupper() and not taken[tok.idx] and not blocked[tok.idx]:
             run.append(tok)
-        else:
+        elif run:
             flush()
     flush()
     return ner, scan

@@ -32,7 +32,7 @@ from frontwire.config import Settings
 from frontwire.errors import FrontwireError
 from frontwire.pipeline import STAGES
 from frontwire.resources import Resources
-from frontwire.runner import Batch, Processed, process
+from frontwire.runner import Batch, Processed, process, settle
 
 # Articles per task: large enough that Dask's few milliseconds per task vanish against ~100 s of
 # work, small enough that a lost worker costs little (notes/distributed.md).
@@ -75,13 +75,16 @@ def load_all(settings: Settings) -> Resources:
     res = worker_resources(settings)
     for stage in STAGES:
         stage.load_resources(res)
+    settle(res)
     return res
 
 
 def process_task(settings: Settings, batches: list[Batch]) -> list[Processed]:
     """One task on a worker: the runner's process step over each of its batches, in order."""
     res = worker_resources(settings)
-    return [process(batch, res) for batch in batches]
+    out = [process(batch, res) for batch in batches]
+    settle(res)
+    return out
 
 
 class ResourcesPlugin(WorkerPlugin):  # type: ignore[misc]
