@@ -63,9 +63,10 @@ class Resources:
     @cached_property
     def event_classifier(self) -> Any:
         """The sentence classifier of event types (frontwire.events.classify)."""
+        from frontwire.config import cache_folder
         from frontwire.events.classify import load_classifier
 
-        return load_classifier()
+        return load_classifier(cache_dir=cache_folder(self.settings))
 
     @cached_property
     def event_rules(self) -> Any:

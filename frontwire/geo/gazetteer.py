@@ -11,15 +11,12 @@ edit to any of them takes effect at once (that load rebuilds from the GeoNames p
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import json
 import math
-import os
 import pickle
 import re
-import tempfile
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass, field, fields
@@ -28,6 +25,7 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
+from frontwire.cachefiles import mark_used, prune, write_atomic
 from frontwire.config import Settings, cache_folder
 from frontwire.errors import ResourceError
 from frontwire.geo.normalise import fold, key_of_folded, loose_key
@@ -162,15 +160,10 @@ def _cities_paths(settings: Settings | None) -> tuple[Path, Path | None]:
     return src, (folder / name if folder is not None else None)
 
 
-def _write_pickle(path: Path, data: Any) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # the cache is an optimisation only (read-only home, full disk)
+def _write_pickle(path: Path, data: Any, family: str, keep: int) -> None:
+    """Write one cache file; of the files matching ``family`` the ``keep`` last used stay."""
+    if write_atomic(path, lambda fh: pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)):
+        prune(path.parent, family, keep, spare=path)
 
 
 def _read_pickle(path: Path) -> Any:
@@ -178,9 +171,10 @@ def _read_pickle(path: Path) -> Any:
         return None
     try:
         with path.open("rb") as fh:
-            return pickle.load(fh)  # our own file, under the user's cache
+            data = pickle.load(fh)  # our own file, under the user's cache
     except Exception:  # any broken or foreign cache file is rebuilt by the caller
         return None
+    return data
 
 
 def _load_cities(settings: Settings | None = None) -> dict[str, Any]:
@@ -191,7 +185,7 @@ def _load_cities(settings: Settings | None = None) -> dict[str, Any]:
             return data
     data = _build_cities(src)
     if cache is not None:
-        _write_pickle(cache, data)
+        _write_pickle(cache, data, "gazetteer-cities500-v*.pickle", CITIES_KEEP)
     return data
 
 
@@ -484,7 +478,8 @@ def _read_admin2(gaz: Gazetteer, rules: dict[str, Any]) -> None:
 # Bump when the built Gazetteer changes shape. The built-cache key also covers this module's and
 # normalise.py's source, so an edit to how records are built never reads a stale file.
 BUILT_FORMAT = 2  # 2: the index is a PackedIndex
-BUILT_KEEP = 3  # built files kept per set of user files (~22 MB each)
+BUILT_KEEP = 4  # built files kept, the last used (~27 MB each)
+CITIES_KEEP = 2  # derived GeoNames tables kept, the last used (~21 MB each)
 _BUILT_INPUTS = (
     "geo_rules.json",
     "geo_countries.csv",
@@ -537,21 +532,18 @@ def build_gazetteer(settings: Settings | None = None) -> Gazetteer:
         data = _read_pickle(cache)
         names = {f.name for f in fields(Gazetteer)}
         if isinstance(data, dict) and set(data) == names:
+            # Only the built file is marked used: its key holds the derived tables' file's mtime.
+            mark_used(cache)
             return Gazetteer(**data)
     gaz = _build_gazetteer(settings)
     if isinstance(gaz.index, dict):
         gaz.index = PackedIndex.pack(gaz.index)  # the same lookups whether built now or read back
     cache = cache or _built_cache(settings, user)
     if cache is not None:
-        _write_pickle(cache, {f.name: getattr(gaz, f.name) for f in fields(Gazetteer)})
-        # Per set of user files, the newest few built files are kept (two checkouts sharing the
-        # cache folder do not rebuild each other's); older ones are stale.
-        others = [p for p in cache.parent.glob(cache.name.rsplit("-", 1)[0] + "-*.pkl") if p != cache]
-        with contextlib.suppress(OSError):
-            others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in others[BUILT_KEEP - 1 :]:
-            with contextlib.suppress(OSError):
-                old.unlink()
+        # The few last used built files stay (two checkouts, or two sets of user files, sharing
+        # the cache folder do not rebuild each other's); older ones, of any format, are stale.
+        data = {f.name: getattr(gaz, f.name) for f in fields(Gazetteer)}
+        _write_pickle(cache, data, "gazetteer-built-v*.pkl", BUILT_KEEP)
     return gaz
 
 

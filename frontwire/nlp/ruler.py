@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from functools import lru_cache
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
+from frontwire.cachefiles import mark_used, prune, write_atomic
 from frontwire.errors import ResourceError
 from frontwire.nlp._anchored import AnchoredMatcher
 
@@ -57,6 +56,7 @@ def load_patterns() -> tuple[dict[str, Any], ...]:
 
 # Bump when the cache file changes shape or what it is derived from.
 CACHE_FORMAT = 1
+CACHE_KEEP = 4  # phrase-token files kept, the last used (~100 kB each)
 
 
 class PhraseText(str):
@@ -109,14 +109,9 @@ def _read_cache(path: Path, key: str, n: int) -> list[list[str]] | None:
 
 
 def _write_cache(path: Path, key: str, tokens: list[list[str]]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"format": CACHE_FORMAT, "key": key, "tokens": tokens}, fh, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # the cache is an optimisation only (read-only home, full disk)
+    data = {"format": CACHE_FORMAT, "key": key, "tokens": tokens}
+    if write_atomic(path, lambda fh: json.dump(data, fh, ensure_ascii=False), binary=False):
+        prune(path.parent, "ruler-phrases-v*.json", CACHE_KEEP, spare=path)
 
 
 def phrase_tokens(nlp: Any, texts: list[str], cache_dir: Path | None = None) -> list[list[str]]:
@@ -127,6 +122,7 @@ def phrase_tokens(nlp: Any, texts: list[str], cache_dir: Path | None = None) -> 
     if path is not None:
         found = _read_cache(path, key, len(texts))
         if found is not None:
+            mark_used(path)
             return found
     tokens = [[t.text for t in doc] for doc in nlp.tokenizer.pipe(texts)]
     if path is not None:

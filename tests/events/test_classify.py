@@ -185,3 +185,25 @@ def test_numpy_features_equal_the_sparse_matrix(clf) -> None:  # type: ignore[no
         # The linear head on the sparse matrix, as scikit-learn's decision function computes it.
         scores = np.asarray(sparse[:, head.cols] @ head.coef) + head.intercept
         assert np.allclose(_softmax(scores / head.temperature), head.proba(mine), atol=1e-5)
+
+
+def test_unpacked_cache_gives_the_packaged_models_answers(clf, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    sentences = [
+        "Russian forces shelled the outskirts of Kharkiv overnight, the regional governor said.",
+        "The ministers met in Brussels to discuss the budget for next year.",
+        "A drone struck an oil depot near Belgorod on Tuesday.",
+    ]
+    first = load_classifier(cache_dir=tmp_path)  # unpacks the model into the cache folder
+    [unpacked] = tmp_path.glob("events-model-v1-*.npz")
+    with np.load(unpacked) as z:
+        assert z["acled_coef"].dtype == np.float32 and z["idf"].dtype == np.float32
+    again = load_classifier(cache_dir=tmp_path)  # reads the unpacked copy
+    want = clf.predict(sentences)
+    assert first.predict(sentences) == want == again.predict(sentences)
+    assert np.array_equal(again.acled_proba(sentences)[1], clf.acled_proba(sentences)[1])
+    unpacked.write_bytes(b"truncated")  # a broken copy is written again, answers unchanged
+    assert load_classifier(cache_dir=tmp_path).predict(sentences) == want
+    with np.load(unpacked) as z:
+        assert "acled_coef" in z.files

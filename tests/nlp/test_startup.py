@@ -107,6 +107,8 @@ def test_gazetteer_built_cache_is_the_build_and_follows_its_inputs(tmp_path: Pat
     first = build_gazetteer(settings)  # writes the built cache
     [built] = (tmp_path / "cache").glob("gazetteer-built-*.pkl")
     cached = build_gazetteer(settings)
+    # Read back, not rebuilt: reading must not change the key (it holds the derived tables' mtime).
+    assert list((tmp_path / "cache").glob("gazetteer-built-*.pkl")) == [built]
     for f in fields(Gazetteer):
         value = getattr(fresh, f.name)
         assert getattr(first, f.name) == value == getattr(cached, f.name), f.name
