@@ -12,8 +12,6 @@ import zlib
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
-
 from frontwire.errors import EmptyInput, MalformedContainer, TooLarge
 from frontwire.ingest.base import Context, Entries, skip
 from frontwire.ingest.sniff import HTML_TYPES, media_type
@@ -57,6 +55,9 @@ def _member_complete(fh: BinaryIO, offset: int) -> bool:
 
 def iter_warc(path: Path, source: str, ctx: Context) -> Entries:
     """Yield the HTML pages of a WARC file in record order, sources ``<file>#<record number>``."""
+    # Imported here: warcio brings fsspec (~50 ms of every start-up), and most runs read no WARC.
+    from warcio.archiveiterator import ArchiveIterator
+
     limit = ctx.settings.max_input_bytes
     found = 0
     read = 0
