@@ -35,6 +35,7 @@ from frontwire.errors import ConfigError
 # Goals of issue 13 (whole processes).
 PROCESS_GOALS = {"run_vs_spacy": 1.05, "startup_s": 1.2, "peak_rss_mb": 1024.0, "store_write_drop": 0.20,
                  "replace_ms": 5.0, "query_ms": 100.0}  # fmt: skip
+ISSUE_SPACY_STARTUP_S = 0.99  # the spaCy script's start-up on the machine where the goals were set
 STORE_BATCH = 16  # documents per add_documents call, as the runner
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -514,6 +515,17 @@ def _process_rows(proc: dict[str, Any]) -> list[dict[str, Any]]:
                     goal=f"<= {g['startup_s']} s",
                     ok=fw <= g["startup_s"],
                     note=f"{note}; {fw - sp:+.2f} s over spaCy alone",
+                )
+            )
+            # The issue set 1.2 s where spaCy's script took 0.99 s: as a ratio, this machine's terms.
+            limit = g["startup_s"] / ISSUE_SPACY_STARTUP_S
+            rows.append(
+                _row(
+                    "start-up against the spaCy script's (x)",
+                    fw / sp if sp else None,
+                    goal=f"<= {limit:.2f}x",
+                    ok=None if not sp else fw / sp <= limit,
+                    note=f"{g['startup_s']} s against spaCy's {ISSUE_SPACY_STARTUP_S} s where it was set",
                 )
             )
             continue
