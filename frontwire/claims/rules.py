@@ -456,7 +456,7 @@ def _clause_of(tok: Any) -> Any:
     """The nearest verb at or above ``tok`` (the clause an adverbial attaches to)."""
     cur = tok
     for _ in range(6):
-        if cur.pos_ in CLAUSE_POS or cur.head is cur:
+        if cur.pos_ in CLAUSE_POS or cur.head.i == cur.i:  # by index: each access is a new Token
             return cur
         cur = cur.head
     return cur

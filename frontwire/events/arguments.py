@@ -50,9 +50,15 @@ def _phrase(tok: Any, sentence: Sentence) -> tuple[int, int]:
     return sentence.offset + left.idx, sentence.offset + right.idx + len(right.text)
 
 
+def _is_root(tok: Any) -> bool:
+    """Whether ``tok`` heads its sentence. By index: spaCy makes a new Token object on every access,
+    so ``tok.head is tok`` is never true (a depth counted that way was always the cap)."""
+    return bool(tok.head.i == tok.i)
+
+
 def _depth(tok: Any) -> int:
     n = 0
-    while tok.head is not tok and n < 50:
+    while not _is_root(tok) and n < 50:
         tok, n = tok.head, n + 1
     return n
 
@@ -90,7 +96,7 @@ def _triggers(sent: Any, rules: EventRules, places: list[tuple[int, int]]) -> li
         if (
             fam.needs_object
             and tok.lemma_.lower() not in fam.needs_object  # "military aid", "a package" name it
-            and not any(t.lemma_.lower() in fam.needs_object for t in tok.subtree if t is not tok)
+            and not any(t.lemma_.lower() in fam.needs_object for t in tok.subtree if t.i != tok.i)
         ):
             continue  # "send" a message, "provide" details: not aid
         if tok.tag_ in ("VBN", "JJ") and tok.dep_ in ("amod", "acl", "compound"):
@@ -166,7 +172,7 @@ def _verbal(trigger: Any, rules: EventRules) -> bool:
 
 def _clause_head(tok: Any) -> Any:
     """The verb that governs a nominal trigger ("the attack was repelled" -> repelled)."""
-    while tok.pos_ != "VERB" and tok.head is not tok and tok.dep_ not in ("ROOT",):
+    while tok.pos_ != "VERB" and not _is_root(tok) and tok.dep_ not in ("ROOT",):
         tok = tok.head
     return tok
 
@@ -182,7 +188,7 @@ def _modality(trigger: Any, sent: Any, rules: EventRules) -> tuple[str | None, b
     # The verbs above the trigger inside its own statement (xcomp, conj, nominal heads): "plans to
     # attack", "the attack would ...", "was unable to take". A reporting verb's content clause (ccomp),
     # a relative or adverbial clause starts a statement of its own and stops the climb.
-    while tok.head is not tok and tok.dep_ not in STATEMENT_DEPS and len(chain) < 8:
+    while not _is_root(tok) and tok.dep_ not in STATEMENT_DEPS and len(chain) < 8:
         tok = tok.head
         chain.append(tok)
     top = chain[-1]
@@ -198,7 +204,7 @@ def _modality(trigger: Any, sent: Any, rules: EventRules) -> tuple[str | None, b
             return "negated", False
         if (
             any(k.tag_ == "TO" and k.dep_ == "aux" for k in kids)
-            and t.head is not t
+            and not _is_root(t)
             and t.head.lemma_.lower() not in m["realis_governors"]
         ):
             return "hypothetical", False  # an infinitive: "the potential to mobilise", "ordered to attack"
@@ -287,7 +293,7 @@ def _subject(verb: Any) -> Any | None:
                 if k.tag_ in ("WDT", "WP") and tok.dep_ == "relcl":
                     return tok.head  # "the military, which is conducting a withdrawal"
                 return k
-        if tok.dep_ in CLIMB_TO_SUBJECT and tok.head is not tok:
+        if tok.dep_ in CLIMB_TO_SUBJECT and not _is_root(tok):
             tok = tok.head
             continue
         break
@@ -582,7 +588,7 @@ def code_sentence(document: Document, sentence: Sentence, prediction: Any, rules
             target = _SPACES.sub(" ", document.text[a:b]).strip()[:80] or None
     # Parties named around the trigger ("Canada joined France in announcing ...") are actors, not places.
     tok = trigger
-    while tok.head is not tok and tok.dep_ not in STATEMENT_DEPS:
+    while not _is_root(tok) and tok.dep_ not in STATEMENT_DEPS:
         tok = tok.head
         avoid += [_phrase(k, sentence) for k in tok.children if k.dep_ in ("nsubj", "dobj", "nsubjpass")]
     if chosen.overruled and not _state_or_group(actor1, rules):

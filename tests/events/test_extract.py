@@ -262,3 +262,17 @@ def test_events_aid_announcement_and_metaphorical_targets(resources: Any) -> Non
     # "targets the media" is no strike: a weak trigger word never overrules a "no event" verdict.
     doc = _doc("The Kremlin also targets independent media in Moscow.", resources)
     assert [e for e in extract(doc, resources) if e.modality is None] == []
+
+
+def test_trigger_depth_counts_the_arcs_to_the_root(resources: Any) -> None:
+    from frontwire.events.arguments import _depth, _is_root
+
+    doc = _doc("Russian forces shelled the city.", resources)
+    spans = sentence_spans(doc.nlp, doc.text)
+    [(sent, _)] = parse_sentences(resources, doc.nlp, doc.text, spans[:1])
+    by_word = {t.text: t for t in sent}
+    # shelled <- forces <- Russian; shelled <- city <- the (a token object is new on each access,
+    # so the root is found by index; counted by identity every depth was the cap of 50)
+    assert _is_root(by_word["shelled"]) and not _is_root(by_word["forces"])
+    depths = {w: _depth(by_word[w]) for w in ("shelled", "forces", "Russian", "city", "the")}
+    assert depths == {"shelled": 0, "forces": 1, "Russian": 2, "city": 1, "the": 2}
