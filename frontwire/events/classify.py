@@ -206,7 +206,8 @@ class EventClassifier:
         self.version: str = meta.get("version", "events.classify/1")
         self.threshold: float = float(meta["threshold"])
         self._vecs = make_vectorizers(meta)
-        self._idf = arrays["idf"].astype(np.float32, copy=False)
+        arrays = for_inference(arrays)
+        self._idf = arrays["idf"]
         self._acled = self._head("acled", meta, arrays)
         self._plover = self._head("plover", meta, arrays) if "plover" in meta["heads"] else None
         self._types = acled_types()
@@ -218,9 +219,9 @@ class EventClassifier:
         h = meta["heads"][name]
         return _Head(
             labels=list(h["labels"]),
-            cols=arrays[f"{name}_cols"].astype(np.int64, copy=False),
-            coef=arrays[f"{name}_coef"].astype(np.float32, copy=False),
-            intercept=arrays[f"{name}_intercept"].astype(np.float32, copy=False),
+            cols=arrays[f"{name}_cols"],
+            coef=arrays[f"{name}_coef"],
+            intercept=arrays[f"{name}_intercept"],
             temperature=float(h.get("temperature", 1.0)),
         )
 
@@ -317,8 +318,14 @@ _INFERENCE_DTYPES = {"idf": np.float32, "_cols": np.int64, "_coef": np.float32, 
 UNPACKED_KEEP = 2  # unpacked models kept in the cache folder, the last used (~20 MB each)
 
 
-def _inference_dtype(name: str) -> Any:
-    return next((t for suffix, t in _INFERENCE_DTYPES.items() if name.endswith(suffix)), None)
+def for_inference(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The model's arrays in the dtypes inference computes with (stored float16 and int32 are
+    widened; arrays already so are not copied)."""
+    out = {}
+    for name, a in arrays.items():
+        dtype = next((t for suffix, t in _INFERENCE_DTYPES.items() if name.endswith(suffix)), a.dtype)
+        out[name] = a.astype(dtype, copy=False)
+    return out
 
 
 def _unpacked(npath: Path, cache_dir: Path) -> dict[str, np.ndarray] | None:
@@ -342,10 +349,10 @@ def _unpacked(npath: Path, cache_dir: Path) -> dict[str, np.ndarray] | None:
     except (OSError, ValueError, EOFError, zipfile.BadZipFile):
         pass  # not there yet, or broken: written again below
     with np.load(npath, allow_pickle=False) as z:
-        arrays = {k: z[k].astype(_inference_dtype(k) or z[k].dtype) for k in z.files}
-    if write_atomic(cached, lambda fh: np.savez(fh, **arrays)):
+        unpacked: dict[str, Any] = for_inference({k: z[k] for k in z.files})  # Any: savez's **kwds
+    if write_atomic(cached, lambda fh: np.savez(fh, **unpacked)):
         prune(cache_dir, "events-model-v*.npz", UNPACKED_KEEP, spare=cached)
-    return arrays
+    return unpacked
 
 
 @cache

@@ -15,7 +15,7 @@ import pytest
 
 from frontwire.store import open_store
 from frontwire.store.sqlite import SQLiteStore, _order, _rows
-from tests.store.test_summaries import as_sets, changed, corpus
+from tests.store.test_summaries import as_sets, changed, corpus, plain_place_mentions
 
 
 @pytest.fixture(scope="module")
@@ -125,27 +125,12 @@ def test_places_by_name(store: SQLiteStore, name: str, page: dict[str, Any]) -> 
     assert as_sets(store.query_places(name, **page), "outlets") == plain_places(store, name=name, **page)
 
 
-def plain_place_mentions(store: SQLiteStore, name: str, **kw: Any) -> list[dict[str, Any]]:
-    sql = (
-        "SELECT pm.place_id, p.name, p.country, p.admin1, p.lat, p.lon, pm.text, pm.precision,"
-        " pm.doc_id, pm.start, pm.end, pm.extractor, pm.confidence, d.outlet, d.title, d.published"
-        " FROM place_mentions pm LEFT JOIN places p ON p.id = pm.place_id"
-        " JOIN documents d ON d.id = pm.doc_id"
-        " WHERE (instr(fw_fold(p.name), ?) > 0 OR instr(fw_fold(pm.text), ?) > 0)"
-    )
-    params: list[Any] = [name.casefold()] * 2
-    if kw.get("doc_id"):
-        sql += " AND pm.doc_id = ?"
-        params.append(kw["doc_id"])
-    return _page(store, sql, params, "place_mentions", kw)
-
-
 @pytest.mark.parametrize("name", ["kyiv", "pechersk", "kyivska", "nowhere"])
 @pytest.mark.parametrize("page", [{"limit": 3}, {"limit": 2000}, {"limit": 7, "offset": 4}, {"sort": "name"}])
 def test_place_mentions_by_name(store: SQLiteStore, name: str, page: dict[str, Any]) -> None:
-    assert store.place_mentions(name, **page) == plain_place_mentions(store, name, **page)
+    assert store.place_mentions(name, **page) == plain_place_mentions(store, name=name, **page)
     doc = store.db.execute("SELECT doc_id FROM place_mentions WHERE text = 'KYIVSKA'").fetchone()[0]
-    assert store.place_mentions(name, doc) == plain_place_mentions(store, name, doc_id=doc)
+    assert store.place_mentions(name, doc) == plain_place_mentions(store, name=name, doc_id=doc)
 
 
 @pytest.mark.parametrize("outlet", ["die strasse", "DIE STRAßE", "nobody's"])

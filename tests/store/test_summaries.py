@@ -440,6 +440,9 @@ def plain_place_mentions(store: SQLiteStore, **kw: Any) -> Any:
     if kw.get("place_id"):
         where.append("pm.place_id = ?")
         params.append(kw["place_id"])
+    if kw.get("doc_id"):
+        where.append("pm.doc_id = ?")
+        params.append(kw["doc_id"])
     select = (
         "SELECT pm.place_id, p.name, p.country, p.admin1, p.lat, p.lon, pm.text, pm.precision,"
         " pm.doc_id, pm.start, pm.end, pm.extractor, pm.confidence, d.outlet, d.title, d.published"
