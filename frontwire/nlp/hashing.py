@@ -22,6 +22,8 @@ import numpy as np
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 _WHITE_SPACES = re.compile(r"\s\s+")
+# Units (words, or word n-grams) whose columns a vectoriser remembers: ~250 bytes each, under 10 MB.
+MEMO_SIZE = 2**15
 _C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
 
 
@@ -105,6 +107,7 @@ class HashingVectorizer:
         norm: str | None = None,
         lowercase: bool = True,
         dtype: Any = np.float64,
+        memo_size: int = MEMO_SIZE,
     ) -> None:
         if analyzer not in ("word", "char", "char_wb"):
             raise ValueError(f"analyzer {analyzer!r} is not supported")
@@ -118,6 +121,8 @@ class HashingVectorizer:
         self.n_features = int(n_features)
         self.lowercase = lowercase
         self.dtype = dtype
+        self.memo_size = memo_size
+        self._memo: dict[str, bytes] = {}  # unit (see _units) -> its columns, int64
 
     # The three analyzers, step for step as scikit-learn's _word_ngrams, _char_ngrams, _char_wb_ngrams.
     def _word_ngrams(self, tokens: list[str]) -> list[str]:
@@ -172,23 +177,51 @@ class HashingVectorizer:
             return self._char_ngrams(doc)
         return self._char_wb_ngrams(doc)
 
-    def counts(self, docs: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-        """The matrix of :meth:`transform` as (rows, columns, counts, n_docs), without SciPy: the
-        non-zero entries in row-major order with duplicates summed, as the CSR matrix holds them."""
-        if isinstance(docs, str):
-            raise ValueError("Iterable over raw text documents expected, string object received.")
-        features: list[str] = []
-        lens: list[int] = []
-        for doc in docs:
-            grams = self.analyze(doc)
-            features += grams
-            lens.append(len(grams))
-        if not lens:
-            raise ValueError("Cannot vectorize empty sequence.")
-        unique = list(dict.fromkeys(features))
+    def _units(self, doc: str) -> list[str]:
+        """The pieces of a text whose features do not depend on their neighbours: its words for
+        'char_wb' (each word's n-grams stay inside it), else the features themselves."""
+        if self.analyzer == "char_wb":
+            text = doc.lower() if self.lowercase else doc
+            return _WHITE_SPACES.sub(" ", text).split()
+        return self.analyze(doc)
+
+    def _remember(self, units: list[str]) -> None:
+        """Put the columns of each of ``units`` in the memo (int64 bytes: compact, and a document's are
+        joined in one call), hashing all their n-grams at once."""
+        grams = [self._char_wb_ngrams(u) if self.analyzer == "char_wb" else [u] for u in units]
+        flat = [g for gs in grams for g in gs]
+        unique = list(dict.fromkeys(flat))
         ids = dict(zip(unique, range(len(unique)), strict=True))
         index = (np.abs(_hash_strings(unique)) % self.n_features).astype(np.int64)
-        columns = index[np.fromiter(map(ids.__getitem__, features), dtype=np.intp, count=len(features))]
+        columns = index[np.fromiter(map(ids.__getitem__, flat), dtype=np.intp, count=len(flat))].tobytes()
+        at = 0
+        for unit, gs in zip(units, grams, strict=True):
+            self._memo[unit] = columns[at : at + 8 * len(gs)]
+            at += 8 * len(gs)
+
+    def counts(self, docs: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """The matrix of :meth:`transform` as (rows, columns, counts, n_docs), without SciPy: the
+        non-zero entries in row-major order with duplicates summed, as the CSR matrix holds them.
+
+        The columns of each unit (:meth:`_units`) come from a memo kept on the vectoriser: news
+        vocabulary repeats, and a known word costs one lookup instead of its n-grams and their hashes.
+        The memo holds at most ``memo_size`` units plus one batch's; when full it starts afresh."""
+        if isinstance(docs, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        per_doc = [self._units(doc) for doc in docs]
+        if not per_doc:
+            raise ValueError("Cannot vectorize empty sequence.")
+        memo = self._memo
+        needed = dict.fromkeys(u for units in per_doc for u in units)
+        missing = [u for u in needed if u not in memo]
+        if missing and len(memo) + len(missing) > self.memo_size:
+            memo.clear()
+            missing = list(needed)
+        if missing:
+            self._remember(missing)
+        chunks = [b"".join(map(memo.__getitem__, units)) for units in per_doc]
+        lens = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) // 8
+        columns = np.frombuffer(b"".join(chunks), dtype=np.int64)
         rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
         keys, counts = np.unique(rows * self.n_features + columns, return_counts=True)
         return keys // self.n_features, keys % self.n_features, counts.astype(self.dtype), len(lens)

@@ -69,3 +69,35 @@ def test_hashing_vectorizer_refuses_what_it_does_not_do() -> None:
         HashingVectorizer().transform("a string, not a list of them")
     with pytest.raises(ValueError):
         HashingVectorizer().transform([])
+
+
+def _reference_counts(vec: HashingVectorizer, docs: list[str]) -> list[tuple[int, int, float]]:
+    """(row, column, count) of each non-zero entry, from analyze() and the hash alone (no memo)."""
+    out = []
+    for row, doc in enumerate(docs):
+        grams = vec.analyze(doc)
+        cols = np.abs(murmurhash3_32([g.encode("utf-8") for g in grams])) % vec.n_features
+        values, counts = np.unique(cols, return_counts=True)
+        out += [(row, int(c), float(n)) for c, n in zip(values, counts, strict=True)]
+    return out
+
+
+@pytest.mark.parametrize("memo_size", [0, 3, 50, 10_000])
+@pytest.mark.parametrize("params", PARAMS, ids=lambda p: f"{p['analyzer']}{p['ngram_range']}")
+def test_memo_gives_the_same_matrix_when_cold_warm_and_full(params: dict, memo_size: int) -> None:  # type: ignore[type-arg]
+    vec = HashingVectorizer(**params, dtype=np.float32, memo_size=memo_size)
+    rng = random.Random(5)
+    words = " ".join(TEXTS).split()
+    batches = [[" ".join(rng.choice(words) for _ in range(rng.randrange(0, 30))) for _ in range(7)]]
+    batches += [TEXTS, TEXTS, TEXTS[::-1], batches[0], [t.upper() for t in TEXTS]]
+    largest = 0
+    for batch in batches:
+        largest = max(largest, len({u for d in batch for u in vec._units(d)}))
+        rows, cols, counts, n = vec.counts(batch)
+        assert n == len(batch) and rows.dtype == cols.dtype == np.int64 and counts.dtype == np.float32
+        got = list(zip(rows.tolist(), cols.tolist(), counts.tolist(), strict=True))
+        assert got == _reference_counts(vec, batch)
+        # Bounded: memo_size units, or the units of the one batch that found it full.
+        assert len(vec._memo) <= max(memo_size, largest)
+    if memo_size == 10_000:
+        assert vec._memo  # it was used
