@@ -207,3 +207,45 @@ def test_unpacked_cache_gives_the_packaged_models_answers(clf, tmp_path: Path) -
     assert load_classifier(cache_dir=tmp_path).predict(sentences) == want
     with np.load(unpacked) as z:
         assert "acled_coef" in z.files
+
+
+def test_head_scores_are_the_per_label_bincount_sums_to_the_bit() -> None:
+    """_Head sums each row's entries in their order in float64, as one bincount per label did (rows
+    without a kept feature, rows only in the second block and unsorted rows included)."""
+    import numpy as np
+
+    from frontwire.events.classify import Features, _Head
+
+    rng = np.random.default_rng(11)
+    n_cols, n_labels = 500, 7
+    cols = np.sort(rng.choice(n_cols, 200, replace=False))
+    head = _Head(
+        labels=[str(j) for j in range(n_labels)],
+        cols=cols,
+        coef=rng.normal(size=(len(cols), n_labels)).astype(np.float32),
+        intercept=rng.normal(size=n_labels).astype(np.float32),
+        temperature=0.7,
+    )
+    n = 9
+    # Two blocks, each row-major (as features() stacks its vectorisers); rows 3 and 7 stay empty.
+    block = [np.sort(rng.choice([0, 1, 2, 4, 5, 6, 8], 300)) for _ in range(2)]
+    x = Features(
+        rows=np.concatenate(block),
+        cols=rng.integers(0, n_cols + 50, 600),  # some past the head's columns
+        values=rng.random(600).astype(np.float32),
+        n=n,
+    )
+    pos = np.full(n_cols + 50, -1)
+    pos[cols] = np.arange(len(cols))
+    kept = pos[x.cols] >= 0
+    contrib = x.values[kept, None] * head.coef[pos[x.cols][kept]]
+    want = np.stack(
+        [np.bincount(x.rows[kept], weights=contrib[:, j], minlength=n) for j in range(n_labels)], axis=1
+    )
+    got = head._scores(x)
+    assert got.tobytes() == (want + head.intercept).astype(np.float32).tobytes()
+    assert np.array_equal(got[3], head.intercept) and np.array_equal(got[7], head.intercept)
+    assert (
+        head._scores(Features(x.rows[:0], x.cols[:0], x.values[:0], 2)).tobytes()
+        == np.tile(head.intercept, (2, 1)).astype(np.float32).tobytes()
+    )
