@@ -44,7 +44,7 @@ def _trigger_hashes(strings: Any, rules: EventRules) -> Any:
     cached = _HASHES.get(id(rules))
     if cached is None:
         forms = {f for w in rules.trigger_family for f in (w, w.capitalize())}
-        cached = np.array([strings.add(w) for w in forms], dtype="uint64")
+        cached = np.unique(np.array([strings.add(w) for w in forms], dtype="uint64"))  # sorted
         _HASHES[id(rules)] = cached
     return cached
 
@@ -53,11 +53,14 @@ def _candidates(doc: Any, text: str, segments: list[tuple[int, int]], rules: Eve
     """Indices of sentences holding a trigger word (by lemma or lower-case form)."""
     starts = [s for s, _ in segments]
     cols = doc.to_array([LEMMA, LOWER, IDX])
-    if not len(cols):
-        return []
     wanted = _trigger_hashes(doc.vocab.strings, rules)
+    if not len(cols) or not len(wanted):
+        return []
+    # Lemma or lower-case form among the sorted hashes: a binary search, not isin's sort per call.
+    forms = cols[:, :2]
+    found = wanted[np.minimum(np.searchsorted(wanted, forms), len(wanted) - 1)] == forms
     hits: set[int] = set()
-    for idx in cols[np.isin(cols[:, 0], wanted) | np.isin(cols[:, 1], wanted), 2]:
+    for idx in cols[found.any(axis=1), 2]:
         i = bisect_right(starts, int(idx)) - 1
         if i >= 0 and int(idx) < segments[i][1]:
             hits.add(i)

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from spacy.attrs import LEMMA, LIKE_NUM, LOWER, POS
+from spacy.symbols import ADJ, NOUN, PROPN, VERB
+
 from frontwire.events.rules import EventRules, Family
 from frontwire.geo.resolve import DEMONYM_EXTRACTOR
 from frontwire.model import Claim, Document, Event, Mention, PlaceMention, TimeExpression, sha256_hex
@@ -66,8 +69,9 @@ def _depth(tok: Any) -> int:
 # -- the trigger and the type --------------------------------------------------------------------
 
 
-def _family_of(tok: Any, rules: EventRules) -> Family | None:
-    for key in (tok.lemma_.lower(), tok.lower_):
+def _family_of(lemma: str, lower: str, rules: EventRules) -> Family | None:
+    """The family of a token with this lemma and lower-case form (the lemma first)."""
+    for key in (lemma.lower(), lower):
         name = rules.trigger_family.get(key)
         if name is not None:
             return rules.families[name]
@@ -87,12 +91,15 @@ def _names_a_place(tok: Any, places: list[tuple[int, int]], rules: EventRules) -
 def _triggers(sent: Any, rules: EventRules, places: list[tuple[int, int]]) -> list[tuple[Any, Family]]:
     """Trigger tokens and their families; ``places`` are place-mention offsets relative to the sentence."""
     out = []
-    for tok in sent:
-        if tok.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
+    strings = sent.vocab.strings
+    # Attributes from one column array: a Token object only for the few tokens of a family.
+    for i, (pos, lemma, lower) in enumerate(sent.to_array([POS, LEMMA, LOWER]).tolist()):
+        if pos not in TRIGGER_POS:
             continue
-        fam = _family_of(tok, rules)
+        fam = _family_of(strings[lemma], strings[lower], rules)
         if fam is None:
             continue
+        tok = sent[i]
         if (
             fam.needs_object
             and tok.lemma_.lower() not in fam.needs_object  # "military aid", "a package" name it
@@ -105,6 +112,9 @@ def _triggers(sent: Any, rules: EventRules, places: list[tuple[int, int]]) -> li
             continue  # "regain the initiative", "taken off the frontline": no place changes hands
         out.append((tok, fam))
     return out
+
+
+TRIGGER_POS = frozenset({int(VERB), int(NOUN), int(ADJ), int(PROPN)})
 
 
 @dataclass(slots=True)
@@ -122,17 +132,20 @@ class Choice:
     overruled: bool = False
 
 
-def _choose(triggers: list[tuple[Any, Family]], prediction: Any, rules: EventRules) -> Choice | None:
+def _choose(
+    triggers: list[tuple[Any, Family]],
+    moods: dict[int, tuple[str | None, bool]],
+    prediction: Any,
+    rules: EventRules,
+) -> Choice | None:
     """The classifier's sub-type when a trigger family allows it (or it is confident); else the
-    best-ranked type the governing trigger's family allows, or that family's default."""
+    best-ranked type the governing trigger's family allows, or that family's default. ``moods``:
+    each trigger's :func:`_modality`, by token index."""
     if not triggers:
         return None
-    sent = triggers[0][0].doc
     # Realis triggers first (a "would leave" clause does not govern the sentence's event), then the
     # least embedded one.
-    ordered = sorted(
-        triggers, key=lambda tf: (_modality(tf[0], sent, rules)[0] is not None, _depth(tf[0]), tf[0].i)
-    )
+    ordered = sorted(triggers, key=lambda tf: (moods[tf[0].i][0] is not None, _depth(tf[0]), tf[0].i))
     sub = prediction.sub_event_type
     governing_tok, governing = ordered[0]
     if sub is not None and governing.plover == "AID" and sub in rules.violent and governing.default:
@@ -177,11 +190,21 @@ def _clause_head(tok: Any) -> Any:
     return tok
 
 
-def _modality(trigger: Any, sent: Any, rules: EventRules) -> tuple[str | None, bool]:
-    """('negated' | 'future' | 'hypothetical' | 'background' | None, hedged) of the trigger's clause."""
+def _is_question(sent: Any) -> bool:
+    """``sent.text.rstrip().endswith("?")`` from the last tokens alone (``Doc.text`` joins them all)."""
+    for i in range(len(sent) - 1, -1, -1):
+        text = sent[i].text.rstrip()  # its trailing space, if any, is stripped with it
+        if text:
+            return bool(text.endswith("?"))
+    return False
+
+
+def _modality(trigger: Any, question: bool, rules: EventRules) -> tuple[str | None, bool]:
+    """('negated' | 'future' | 'hypothetical' | 'background' | None, hedged) of the trigger's clause;
+    ``question``: the sentence is one (:func:`_is_question`, once per sentence, not per trigger)."""
     m = rules.modality
     hedged = False
-    if sent.text.rstrip().endswith("?"):
+    if question:
         return "hypothetical", False
     chain = [trigger]
     tok = trigger
@@ -416,13 +439,13 @@ NON_PLACE_TYPES = frozenset({"ORG", "PERSON", "ARMED_GROUP", "UNIT", "WEAPON"})
 
 def _anaphora(document: Document, sentence: Sentence, rules: EventRules) -> PlaceMention | None:
     """A definite "the city" / "the region" resolved to the latest such place before the sentence."""
-    for tok in sentence.doc:
-        kind = rules.place_anaphora.get(tok.lemma_.lower())
-        if (
-            kind is None
-            or tok.pos_ != "NOUN"
-            or not any(k.lower_ in ("the", "this", "that") for k in tok.children)
-        ):
+    doc = sentence.doc
+    strings = doc.vocab.strings
+    for i, (pos, lemma) in enumerate(doc.to_array([POS, LEMMA]).tolist()):
+        kind = rules.place_anaphora.get(strings[lemma].lower())
+        if kind is None or pos != NOUN:
+            continue
+        if not any(k.lower_ in ("the", "this", "that") for k in doc[i].children):
             continue
         before = [
             p for p in document.places
@@ -485,9 +508,11 @@ def _fatalities(
     sentence: Sentence, rules: EventRules, times: list[tuple[int, int]]
 ) -> dict[str, int | None] | None:
     """Deaths the sentence states as a number ("killing at least 12", "the death toll rose to 20")."""
-    for tok in sentence.doc:
-        if not tok.like_num:
+    doc = sentence.doc
+    for i, like_num in enumerate(doc.to_array(LIKE_NUM).tolist()):
+        if not like_num:
             continue
+        tok = doc[i]
         s = sentence.offset + tok.idx
         if any(a <= s < b for a, b in times):
             continue  # a date or a time, not a count
@@ -546,12 +571,15 @@ def code_sentence(document: Document, sentence: Sentence, prediction: Any, rules
         for p in document.places
         if sentence.start <= p.start < sentence.end and p.lat is not None
     ]
-    chosen = _choose(_triggers(sent, rules, in_sentence), prediction, rules)
+    triggers = _triggers(sent, rules, in_sentence)
+    question = _is_question(sent) if triggers else False
+    moods = {tok.i: _modality(tok, question, rules) for tok, _ in triggers}
+    chosen = _choose(triggers, moods, prediction, rules)
     if chosen is None:
         return None
     trigger, family, sub, probability = chosen.trigger, chosen.family, chosen.sub_type, chosen.probability
     violent = sub in rules.violent
-    modality, hedged = _modality(trigger, sent, rules)
+    modality, hedged = moods[trigger.i]
     if chosen.overruled and (modality is not None or not _verbal(trigger, rules)):
         return None  # overruling "no event" takes a realis event verb (and, below, a party and a place)
 

@@ -276,3 +276,56 @@ def test_trigger_depth_counts_the_arcs_to_the_root(resources: Any) -> None:
     assert _is_root(by_word["shelled"]) and not _is_root(by_word["forces"])
     depths = {w: _depth(by_word[w]) for w in ("shelled", "forces", "Russian", "city", "the")}
     assert depths == {"shelled": 0, "forces": 1, "Russian": 2, "city": 1, "the": 2}
+
+
+def test_sentence_columns_give_what_token_attributes_do(resources: Any) -> None:
+    """The column-array readings (triggers, question, fatalities' numbers) equal those by Token."""
+    from frontwire.events.arguments import TRIGGER_POS, _family_of, _is_question, _triggers
+
+    rules = resources.event_rules
+    doc = _doc(
+        "Russian forces shelled Kharkiv and captured two villages, killing 12 civilians.\n"
+        "Did Ukraine withdraw from Bakhmut ?  \n"
+        "The attack on the city was repelled, officials said.",
+        resources,
+    )
+    spans = sentence_spans(doc.nlp, doc.text)
+    parsed = parse_sentences(resources, doc.nlp, doc.text, spans)
+    assert len(parsed) == 3
+    found = []
+    for sent, _ in parsed:
+        assert _is_question(sent) == sent.text.rstrip().endswith("?")
+        pos_ok = [t for t in sent if t.pos_ in ("VERB", "NOUN", "ADJ", "PROPN")]
+        by_token = [t.i for t in pos_ok if _family_of(t.lemma_, t.lower_, rules) is not None]
+        assert {sent.vocab.strings[p] for p in TRIGGER_POS} == {"VERB", "NOUN", "ADJ", "PROPN"}
+        # _triggers keeps a subset of these (object, state and place rules), in token order.
+        kept = [t.i for t, _ in _triggers(sent, rules, [])]
+        assert kept == [i for i in by_token if i in kept] and set(kept) <= set(by_token)
+        found += [sent[i].text for i in kept]
+    assert {"shelled", "captured", "attack"} <= set(found)
+    assert [_is_question(s) for s, _ in parsed] == [False, True, False]
+
+
+def test_candidates_are_the_sentences_with_a_trigger_form(resources: Any) -> None:
+    """The binary search over the sorted trigger hashes finds what a set lookup of each token's
+    lemma and lower-case form does (headlines aside)."""
+    from frontwire.events import _candidates
+
+    rules = resources.event_rules
+    doc = _doc(
+        "Analysts met in Vienna on Tuesday.\nRussian forces shelled Kharkiv overnight.\n"
+        "The weather was mild.\nUkraine said its troops withdrew from the town.",
+        resources,
+    )
+    segments = sentence_spans(doc.nlp, doc.text)
+    forms = {f for w in rules.trigger_family for f in (w, w.capitalize())}
+    want = sorted(
+        {
+            i
+            for t in doc.nlp
+            if t.lemma_ in forms or t.lower_ in forms
+            for i, (s, e) in enumerate(segments)
+            if s <= t.idx < e
+        }
+    )
+    assert _candidates(doc.nlp, doc.text, segments, rules) == want == [1, 3]
