@@ -196,7 +196,8 @@ class _Head:
         rows = x.rows[kept]
         order = np.argsort(rows, kind="stable")
         kept, rows = kept[order], rows[order]
-        contrib = x.values[kept, None] * self.coef[pos[kept]]
+        contrib = np.take(self.coef, pos[kept], axis=0)  # take and in place: ~1.5x the fancy-index product
+        contrib *= np.take(x.values, kept)[:, None]
         scores = np.zeros((x.n, self.coef.shape[1]), dtype=np.float64)
         if len(rows):
             # One reduceat over the row blocks instead of a bincount per label.
