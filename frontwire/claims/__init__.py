@@ -353,9 +353,17 @@ def _hedged_segments(
         if i >= 0 and int(idx) < segments[i][1]:
             maybe.add(i)
     hedged = set()
+    strings = doc.vocab.strings
     for i in maybe:
         span = doc.char_span(*segments[i], alignment_mode="expand")
-        words = [t.lower_ for t in span or () if _in_quote(t.idx, quotes) is None]
+        if span is None:
+            continue
+        # The segment's words from the columns (no Token per word), those inside a quotation left out.
+        words = [
+            strings[low]
+            for low, idx in cols[span.start : span.end].tolist()
+            if _in_quote(idx, quotes) is None
+        ]
         if has_marker(words, lex.hedge_markers):
             hedged.add(i)
     return hedged

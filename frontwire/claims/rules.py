@@ -6,6 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER, ORTH, POS
+from spacy.symbols import AUX, VERB
+
 from frontwire.claims.lexicon import Lexicon
 
 PUNCT_EDGE = " \t\n,;:—–-…"
@@ -72,8 +76,8 @@ def _span(tokens: list[Any], off: int) -> tuple[int, int]:
 
 def _subtree_span(tok: Any, off: int, text: str, exclude: Any | None = None) -> tuple[int, int] | None:
     """Character span of a token's subtree; with ``exclude``, the largest contiguous part without it."""
-    toks = list(tok.subtree)
     if exclude is not None:
+        toks = list(tok.subtree)
         cut = {t.i for t in exclude.subtree}
         parts: list[list[Any]] = [[]]
         for t in toks:
@@ -86,10 +90,29 @@ def _subtree_span(tok: Any, off: int, text: str, exclude: Any | None = None) -> 
         if not scored:
             return None
         toks = max(scored, key=lambda p: sum(len(t.text) for t in p))
-    if not toks:
-        return None
+    else:
+        toks = list(_subtree_ends(tok))
     start, end = trim(text, *_span(toks, off))
     return (start, end) if end > start else None
+
+
+def _subtree_ends(tok: Any) -> tuple[Any, Any]:
+    """The first and last token of ``tok.subtree`` without making a Token per word of it.
+
+    ``subtree`` yields a left child's subtree, the token, then a right child's subtree: its first
+    token is reached through the first left children, its last through the last right ones (these
+    are the left and right edge only when the parse is projective).
+    """
+    first = tok
+    while (left := next(first.lefts, None)) is not None:
+        first = left
+    last = tok
+    while True:
+        rights = list(last.rights)
+        if not rights:
+            break
+        last = rights[-1]
+    return first, last
 
 
 def _relative_pronoun(tok: Any, depth: int = 0) -> Any | None:
@@ -322,12 +345,15 @@ def _animate(subj: Any | None, lex: Lexicon) -> bool:
 def verb_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
     """Claims whose cue is a lexicon verb of the parsed sentence ``sent`` (offsets + ``off``)."""
     out: list[RawClaim] = []
-    # One pass over the words finds the cue verbs (most sentences have none or one); building a
-    # Token per word is what costs, so the later steps only visit the cues.
+    # One pass over the word columns finds the cue verbs (most sentences have none or one): no Token
+    # per word (spaCy makes one on each access), and only the verbs' lemmas are looked up.
+    cols = sent.to_array([LEMMA, POS])
+    strings = sent.vocab.strings
+    verbs = np.flatnonzero((cols[:, 1] == VERB) | (cols[:, 1] == AUX))
     cues = [
-        (t, entry)
-        for t in sent
-        if (entry := lex.verbs.get(t.lemma_.lower())) is not None and t.pos_ in CLAUSE_POS
+        (sent[int(i)], entry)
+        for i in verbs
+        if (entry := lex.verbs.get(strings[int(cols[i, 0])].lower())) is not None
     ]
     cue_ids = {t.i for t, _ in cues}
     # A conjoined second cue needs two cues in the sentence (see _outer_cue).
@@ -397,9 +423,11 @@ def announced_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawCl
     its subject the source; the content is what follows the colon: the rest of the line or, when the colon
     ends the line, the next paragraph. A lexicon cue verb keeps its own cue span.
     """
-    colon = next((t for t in reversed(sent) if t.text == ":"), None)
-    if colon is None or colon.i == 0:
+    # The last colon, found over the word column (iterating the sentence makes a Token per word).
+    colons = np.flatnonzero(sent.to_array(ORTH) == sent.vocab.strings.add(":"))
+    if not len(colons) or colons[-1] == 0:
         return []
+    colon = sent[int(colons[-1])]
     after = text[off + colon.idx + 1 :]
     line_end = after.find("\n")
     rest = after if line_end < 0 else after[:line_end]
@@ -489,11 +517,15 @@ def _relative_scope(sent: Any, i: int, source: Any, off: int, text: str) -> tupl
 def phrase_claims(sent: Any, off: int, text: str, lex: Lexicon) -> list[RawClaim]:
     """Claims cued by multi-word or adverbial phrases ("according to X", "reportedly")."""
     out: list[RawClaim] = []
-    lowers = [t.lower_ for t in sent]
+    strings = sent.vocab.strings
+    lowers = [strings[h] for h in sent.to_array(LOWER).tolist()]
+    # A phrase is only compared where a phrase's first word stands (few places in a sentence).
+    firsts = {p.tokens[0] for p in lex.phrases}
+    starts = [i for i, w in enumerate(lowers) if w in firsts]
     for phrase in lex.phrases:
         n = len(phrase.tokens)
-        for i in range(len(lowers) - n + 1):
-            if tuple(lowers[i : i + n]) != phrase.tokens:
+        for i in starts:
+            if i > len(lowers) - n or tuple(lowers[i : i + n]) != phrase.tokens:
                 continue
             first, last = sent[i], sent[i + n - 1]
             cue_s, cue_e = off + first.idx, off + last.idx + len(last.text)
@@ -538,7 +570,15 @@ def has_marker(lowers: list[str], markers: tuple[tuple[str, ...], ...]) -> bool:
     """Whether any marker token sequence occurs in ``lowers``."""
     for m in markers:
         n = len(m)
-        for i in range(len(lowers) - n + 1):
+        # list.index scans in C for the first word; only its occurrences are compared whole.
+        i = -1
+        while True:
+            try:
+                i = lowers.index(m[0], i + 1)
+            except ValueError:
+                break
+            if i > len(lowers) - n:
+                break
             if tuple(lowers[i : i + n]) == m:
                 return True
     return False
