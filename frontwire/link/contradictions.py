@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources as importlib_resources
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -153,6 +154,10 @@ class ContradictionRules:
     passive: re.Pattern[str]
     blame_families: tuple[str, ...]
     event_words: tuple[tuple[str, re.Pattern[str]], ...]
+    # For each event_words family, lower-case literals one of which starts each of its words (None: a
+    # word starts otherwise): a lower-cased text without any holds none of them, and substring tests
+    # cost a fraction of the pattern's search.
+    event_starts: tuple[tuple[str, ...] | None, ...]
     event_nouns: Mapping[str, str]
     templates: Mapping[str, str]
     verbs: Mapping[str, tuple[str, str]]
@@ -174,6 +179,48 @@ def _alt(patterns: Iterable[str], anchored: str = "") -> re.Pattern[str]:
     if not body:
         body = r"(?!x)x"
     return re.compile(rf"{anchored}(?<![\w'’])(?:{body})(?![\w])", re.IGNORECASE)
+
+
+# The characters outside ASCII that a case-insensitive pattern matches to an ASCII letter although
+# their lower case is no ASCII letter (İ, ı, ſ, the Kelvin sign): a text with one is never prefiltered.
+_CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
+_LEADING_LITERAL = re.compile(r"[a-z0-9]*")
+
+
+def _literal_starts(patterns: Iterable[str]) -> tuple[str, ...] | None:
+    """The literal lower-case prefixes of (case-insensitive) patterns, to look for in a lower-cased
+    text; None when a pattern has no plain lower-case prefix."""
+    starts: set[str] = set()
+    for p in patterns:
+        lit = _LEADING_LITERAL.match(p).group(0)  # type: ignore[union-attr]  # matches the empty string
+        if p[len(lit) : len(lit) + 1] in ("?", "*", "{"):
+            lit = lit[:-1]  # 'fires?': the 's' may be absent
+        if not lit or _alternates(p):
+            return None
+        starts.add(lit)
+    return tuple(sorted(starts))
+
+
+def _alternates(pattern: str) -> bool:
+    """Whether a pattern has a '|' outside any group (then its prefix is only one branch's)."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 def _end_alt(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -250,6 +297,7 @@ def rules_from_json(data: Mapping[str, Any]) -> ContradictionRules:
         passive=_end_alt(blame["passive_markers"]),
         blame_families=tuple(blame["blame_families"]),
         event_words=tuple((fam, _alt(words)) for fam, words in data["event_words"].items()),
+        event_starts=tuple(_literal_starts(words) for words in data["event_words"].values()),
         event_nouns=dict(data["event_nouns"]),
         templates={k: v for k, v in data["templates"].items() if not k.startswith("_")},
         verbs={k: (v[0], v[1]) for k, v in data["verbs"].items()},
@@ -363,7 +411,10 @@ def _sentence_at(spans: Sequence[tuple[int, int]], pos: int) -> tuple[int, int] 
 
 def _event_families(text: str, rules: ContradictionRules) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
-    for fam, pattern in rules.event_words:
+    low = None if _CASE_TWINS.search(text) else text.lower()
+    for (fam, pattern), starts in zip(rules.event_words, rules.event_starts, strict=True):
+        if low is not None and starts is not None and not any(s in low for s in starts):
+            continue
         m = pattern.search(text)
         if m:
             found.append((m.start(), fam))
@@ -664,7 +715,8 @@ def _blame(
     if blamed is None and families:
         attack_like = set(rules.blame_families)
         for start, end, side in _side_words(content, speaker_side, rules):
-            window = " ".join(_TOKEN.findall(content[end:])[: rules.subject_window])
+            # The first words after the side word (not every word of the rest, then cut).
+            window = " ".join(m.group(0) for m in islice(_TOKEN.finditer(content, end), rules.subject_window))
             found = [(p, f) for p, f in _event_families(window, rules) if f in attack_like]
             fams = [f for _, f in found]
             between = window[: found[0][0]] if found else ""

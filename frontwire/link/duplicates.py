@@ -63,9 +63,9 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 def minhash(shingles: Iterable[bytes], num_perm: int = NUM_PERM, seed: int = SEED) -> np.ndarray:
     """The MinHash signature (num_perm uint32 values) of a set of byte strings."""
     a, b = _permutations(num_perm, seed)
-    hashed = np.fromiter(
-        (int.from_bytes(hashlib.sha1(s).digest()[:4], "little") for s in shingles), dtype=np.uint32
-    )
+    # The first 4 bytes (little-endian) of each 20-byte digest, read from all digests at once.
+    digests = b"".join([hashlib.sha1(s).digest() for s in shingles])
+    hashed = np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32)
     out = np.full(num_perm, _MAX32, dtype=np.uint32)
     mixed = _fmix32(hashed)
     with np.errstate(over="ignore"):
@@ -86,10 +86,17 @@ class Fingerprint:
 
 
 def shingle_set(text: str) -> set[bytes]:
-    words = [w.casefold() for w in _WORD.findall(text)]
+    words = _WORD.findall(text)
     if len(words) < SHINGLE_WORDS:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
+        return {" ".join(words).casefold().encode()} if words else set()
+    # Case folding maps each character on its own, so the joined words fold as the words do; the
+    # shingles are then slices of one encoded string (a space byte never occurs inside a UTF-8 sequence).
+    data = " ".join(words).casefold().encode()
+    starts = [0]
+    for part in data.split(b" "):
+        starts.append(starts[-1] + len(part) + 1)
+    n = SHINGLE_WORDS
+    return {data[starts[i] : starts[i + n] - 1] for i in range(len(words) - n + 1)}
 
 
 def fingerprint(doc_id: str, text: str) -> Fingerprint | None:

@@ -269,21 +269,19 @@ class LinkTables:
     # -- claims and contradictions --------------------------------------------------------------
     def save_claim_facts(self, facts: Sequence[Any]) -> None:
         """Store each claim's comparable facts (frontwire.link.contradictions.ClaimFacts as JSON)."""
-        from dataclasses import asdict
-
+        # A claim given twice keeps its last facts and their places (as one row at a time would).
+        last = {(f.doc_id, f.claim_id): f for f in facts}
         with self._transaction() as db:
-            for f in facts:
-                db.execute(
-                    "INSERT OR REPLACE INTO claim_facts (doc_id, claim_id, date, facts_json) VALUES (?, ?, ?, ?)",
-                    (f.doc_id, f.claim_id, f.date, json.dumps(asdict(f), ensure_ascii=False)),
-                )
-                db.execute(
-                    "DELETE FROM claim_fact_places WHERE doc_id = ? AND claim_id = ?", (f.doc_id, f.claim_id)
-                )
-                db.executemany(
-                    "INSERT OR IGNORE INTO claim_fact_places (place, doc_id, claim_id) VALUES (?, ?, ?)",
-                    [(k, f.doc_id, f.claim_id) for k in sorted(f.place_keys())],
-                )
+            # to_json is asdict's JSON without its deep copy of every value.
+            db.executemany(
+                "INSERT OR REPLACE INTO claim_facts (doc_id, claim_id, date, facts_json) VALUES (?, ?, ?, ?)",
+                [(f.doc_id, f.claim_id, f.date, json.dumps(f.to_json(), ensure_ascii=False)) for f in facts],
+            )
+            db.executemany("DELETE FROM claim_fact_places WHERE doc_id = ? AND claim_id = ?", list(last))
+            db.executemany(
+                "INSERT OR IGNORE INTO claim_fact_places (place, doc_id, claim_id) VALUES (?, ?, ?)",
+                [(k, f.doc_id, f.claim_id) for f in last.values() for k in sorted(f.place_keys())],
+            )
 
     def claim_fact_candidates(
         self, places: Iterable[str], since: str | None, until: str | None, exclude_docs: Sequence[str]
