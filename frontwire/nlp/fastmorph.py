@@ -91,6 +91,7 @@ class FastMorph:
             and getattr(type(self.lemmatizer), "rule_lemmatize", None) is Lemmatizer.rule_lemmatize
         )
         self._pos_tables: dict[str, tuple[bool, frozenset[str], dict[str, Any], list[Any]]] = {}
+        self._index_first = self._own_rules and _index_forms_first(nlp)
 
     @staticmethod
     def _matches(spec: dict[str, Any], tag: str, lower: str, space: bool) -> bool:
@@ -227,7 +228,7 @@ class FastMorph:
                 if not form:
                     pass
                 elif form in index or not form.isalpha():
-                    if form in index:
+                    if form in index and self._index_first:
                         forms.insert(0, form)
                     else:
                         forms.append(form)
@@ -257,9 +258,33 @@ class FastMorph:
         )
 
 
-@Language.factory(NAME, requires=["token.tag"], assigns=["token.pos", "token.morph", "token.lemma"])
+def _index_forms_first(nlp: Language) -> bool:
+    """Whether the installed spaCy's rule lemmatizer puts the forms found in the lemma index before
+    the other rule outputs, last rule first (3.8.8 and later: "raging" -> "rag"), or keeps the rules'
+    order (before: "rage"). Asked of spaCy itself, on two made-up rules that both give indexed forms."""
+    from spacy.lookups import Lookups
+
+    lookups = Lookups()
+    lookups.add_table("lemma_rules", {"verb": [["ing", "e"], ["ing", ""]]})
+    lookups.add_table("lemma_index", {"verb": ["rage", "rag"]})
+    lookups.add_table("lemma_exc", {"verb": {}})
+    probe = Lemmatizer(nlp.vocab, None, mode="rule")
+    probe.lookups = lookups
+    doc = Doc(nlp.vocab, words=["raging"], pos=["VERB"])
+    return bool(probe.rule_lemmatize(doc[0])[0] == "rag")
+
+
 def make_fast_morph(nlp: Language, name: str) -> FastMorph:
     return FastMorph(nlp)
+
+
+# The factory's arguments are validated from its annotations, which this module's postponed
+# evaluation leaves as strings; confection before 1.0 (the one spaCy < 3.8.8 installs) cannot
+# resolve those, so the factory carries the objects themselves.
+make_fast_morph.__annotations__ = {"nlp": Language, "name": str, "return": FastMorph}
+Language.factory(NAME, requires=["token.tag"], assigns=["token.pos", "token.morph", "token.lemma"])(
+    make_fast_morph
+)
 
 
 __all__ = ["NAME", "FastMorph"]
