@@ -194,6 +194,29 @@ _WORKER: Resources | None = None
 
 
 _FROZEN = False
+_PAUSED = False
+
+
+def pause_collection() -> None:
+    """Pause the cyclic garbage collector while this process loads the model and lexicons, until
+    :func:`settle` after the first batch (or :func:`resume_collection`).
+
+    Loading makes their objects by the hundred thousand, and every collection on the way walks all
+    of those made so far: in a one-article run, 3 full and 32 middle collections took 0.22-0.24 s of
+    2.4 s of CPU (timed with gc.callbacks). Nothing is paused once they are frozen.
+    """
+    global _PAUSED
+    if not _FROZEN and gc.isenabled():
+        gc.disable()
+        _PAUSED = True
+
+
+def resume_collection() -> None:
+    """Undo :func:`pause_collection` (nothing when it did not pause)."""
+    global _PAUSED
+    if _PAUSED:
+        gc.enable()
+        _PAUSED = False
 
 
 def settle(resources: Resources) -> None:
@@ -201,17 +224,20 @@ def settle(resources: Resources) -> None:
 
     They live as long as the process; unfrozen, every full collection walks all of their objects
     (measured over 500 documents: full collections took 0.28 s unfrozen, 0.03 s frozen).
-    Called after each batch; it acts once, after the batch that loaded the spaCy model.
+    Called after each batch; it freezes once, after the batch that loaded the spaCy model, and
+    resumes a collector paused for the first batch.
     """
     global _FROZEN
     if not _FROZEN and "nlp" in vars(resources):
         gc.freeze()
         _FROZEN = True
+    resume_collection()
 
 
 def _init_worker(settings: Settings) -> None:
     global _WORKER
     _WORKER = Resources(settings)
+    pause_collection()  # until the first batch, which loads the model, has settled
 
 
 def _work(batch: Batch) -> Processed:
@@ -228,10 +254,14 @@ class InProcess:
     resources: Resources
 
     def map_batches(self, batches: Iterable[Batch]) -> Iterator[Processed]:
-        for batch in batches:
-            out = process(batch, self.resources)
-            settle(self.resources)
-            yield out
+        pause_collection()
+        try:
+            for batch in batches:
+                out = process(batch, self.resources)
+                settle(self.resources)
+                yield out
+        finally:
+            resume_collection()  # no batch, or a failed one
 
 
 @dataclass(slots=True)

@@ -93,6 +93,47 @@ def test_runner_set_hints_only_fills_gaps() -> None:
     assert (filled.published, filled.published_source) == ("2023-03-07", "flag")
 
 
+def test_collection_pauses_for_the_first_batch_only(monkeypatch):
+    import gc
+
+    from frontwire import runner
+    from frontwire.resources import Resources
+
+    monkeypatch.setattr(runner, "_FROZEN", False)
+    monkeypatch.setattr(runner, "_PAUSED", False)
+    assert gc.isenabled()
+    res = Resources()
+    seen: list[bool] = []
+
+    def fake_process(batch, resources):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        resources.__dict__["nlp"] = object()  # the first batch loads the model
+        return ([], {})
+
+    monkeypatch.setattr(runner, "process", fake_process)
+    gc.unfreeze()
+    try:
+        out = list(runner.InProcess(res).map_batches([[], [], []]))
+        assert len(out) == 3
+        assert seen == [False, True, True]  # paused while loading, collecting after the first batch
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        runner.pause_collection()  # once frozen there is nothing to pause for
+        assert gc.isenabled()
+        # A run whose first batch fails still leaves the collector on.
+        monkeypatch.setattr(runner, "_FROZEN", False)
+
+        def failing(batch, resources):  # type: ignore[no-untyped-def]
+            raise RuntimeError("bad batch")
+
+        monkeypatch.setattr(runner, "process", failing)
+        with pytest.raises(RuntimeError):
+            list(runner.InProcess(Resources()).map_batches([[]]))
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 def test_settle_freezes_the_loaded_resources_once(monkeypatch):
     import gc
 

@@ -32,7 +32,7 @@ from frontwire.config import Settings
 from frontwire.errors import FrontwireError
 from frontwire.pipeline import STAGES
 from frontwire.resources import Resources
-from frontwire.runner import Batch, Processed, process, settle
+from frontwire.runner import Batch, Processed, pause_collection, process, settle
 
 # Articles per task: large enough that Dask's few milliseconds per task vanish against ~100 s of
 # work, small enough that a lost worker costs little (notes/distributed.md).
@@ -73,17 +73,23 @@ def worker_resources(settings: Settings) -> Resources:
 def load_all(settings: Settings) -> Resources:
     """Load every resource the per-document stages read now, rather than in the first task."""
     res = worker_resources(settings)
-    for stage in STAGES:
-        stage.load_resources(res)
-    settle(res)
+    pause_collection()
+    try:
+        for stage in STAGES:
+            stage.load_resources(res)
+    finally:
+        settle(res)
     return res
 
 
 def process_task(settings: Settings, batches: list[Batch]) -> list[Processed]:
     """One task on a worker: the runner's process step over each of its batches, in order."""
     res = worker_resources(settings)
-    out = [process(batch, res) for batch in batches]
-    settle(res)
+    pause_collection()  # a worker without the plugin loads the model in its first task
+    try:
+        out = [process(batch, res) for batch in batches]
+    finally:
+        settle(res)
     return out
 
 
