@@ -67,15 +67,15 @@ def _candidates(doc: Any, text: str, segments: list[tuple[int, int]], lex: Lexic
     lemma_ids, lower_ids, learned_ids, animate_ids = _cue_hashes(doc.vocab.strings, lex)
     cols = doc.to_array([LEMMA, LOWER, IDX, POS])
     if len(cols):
-        found = np.isin(cols[:, 0], lemma_ids) | np.isin(cols[:, 1], lower_ids)
+        found = _member(cols[:, 0], lemma_ids) | _member(cols[:, 1], lower_ids)
         if len(learned_ids):
             # A learned cue is parsed only as a verb with a possible speaker (a name, a person pronoun,
             # a person or group noun) among the words just before it: parsing costs most of the stage.
-            animate = (cols[:, 3] == PROPN) | np.isin(cols[:, 1], animate_ids)
+            animate = (cols[:, 3] == PROPN) | _member(cols[:, 1], animate_ids)
             cum = np.concatenate(([0], np.cumsum(animate)))
             k = np.arange(len(cols))
             before = cum[k] - cum[np.maximum(0, k - LEARNED_SUBJECT_WINDOW)] > 0
-            found |= np.isin(cols[:, 0], learned_ids) & (cols[:, 3] == VERB) & before
+            found |= _member(cols[:, 0], learned_ids) & (cols[:, 3] == VERB) & before
         for idx in cols[found, 2]:
             i = bisect_right(starts, int(idx)) - 1
             if i >= 0 and int(idx) < segments[i][1]:
@@ -83,9 +83,18 @@ def _candidates(doc: Any, text: str, segments: list[tuple[int, int]], lex: Lexic
     return sorted(hits)
 
 
+def _member(values: Any, ids: Any) -> Any:
+    """``np.isin(values, ids)`` for sorted, distinct ``ids`` (the cached hash arrays): a binary search
+    per value, where isin sorts both arrays again on every call."""
+    if not len(ids):
+        return np.zeros(len(values), dtype=bool)
+    return ids[np.minimum(np.searchsorted(ids, values), len(ids) - 1)] == values
+
+
 def _cue_hashes(strings: Any, lex: Lexicon) -> tuple[Any, Any, Any, Any]:
-    """Hash arrays (cached per lexicon) of the hand cue lemmas, the first words of phrase cues, the
-    learned cue lemmas, and the words that can be a learned cue's speaker."""
+    """Hash arrays (cached per lexicon; sorted and distinct, for :func:`_member`) of the hand cue
+    lemmas, the first words of phrase cues, the learned cue lemmas, and the words that can be a
+    learned cue's speaker."""
     cached = _HASHES.get(id(lex))
     if cached is None:
         first_words = {p.tokens[0] for p in lex.phrases}
@@ -98,14 +107,14 @@ def _cue_hashes(strings: Any, lex: Lexicon) -> tuple[Any, Any, Any, Any]:
                 if v.learned == learned
                 for f in (k, k.capitalize(), k.upper())
             }
-            return np.array([strings.add(f) for f in out], dtype="uint64")
+            return np.unique(np.array([strings.add(f) for f in out], dtype="uint64"))
 
         animate = {"i", "we", "you", "he", "she", "they"} | set(lex.group_heads) | set(lex.description_heads)
         cached = (
             forms(False),
-            np.array([strings.add(w) for w in first_words], dtype="uint64"),
+            np.unique(np.array([strings.add(w) for w in first_words], dtype="uint64")),
             forms(True),
-            np.array([strings.add(w) for w in animate], dtype="uint64"),
+            np.unique(np.array([strings.add(w) for w in animate], dtype="uint64")),
         )
         _HASHES[id(lex)] = cached
     return cached
