@@ -16,6 +16,7 @@ from frontwire.claims.rules import RawClaim, announced_claims, has_marker, phras
 from frontwire.claims.speakers import SpeakerResolver
 from frontwire.errors import InputError
 from frontwire.model import Claim, Document, TimeExpression
+from frontwire.nlp.columns import member, sorted_hashes
 from frontwire.nlp.sentences import parse_sentences, sentence_spans
 
 EXTRACTOR = "claims.rules/1"
@@ -67,15 +68,15 @@ def _candidates(doc: Any, text: str, segments: list[tuple[int, int]], lex: Lexic
     lemma_ids, lower_ids, learned_ids, animate_ids = _cue_hashes(doc.vocab.strings, lex)
     cols = doc.to_array([LEMMA, LOWER, IDX, POS])
     if len(cols):
-        found = _member(cols[:, 0], lemma_ids) | _member(cols[:, 1], lower_ids)
+        found = member(cols[:, 0], lemma_ids) | member(cols[:, 1], lower_ids)
         if len(learned_ids):
             # A learned cue is parsed only as a verb with a possible speaker (a name, a person pronoun,
             # a person or group noun) among the words just before it: parsing costs most of the stage.
-            animate = (cols[:, 3] == PROPN) | _member(cols[:, 1], animate_ids)
+            animate = (cols[:, 3] == PROPN) | member(cols[:, 1], animate_ids)
             cum = np.concatenate(([0], np.cumsum(animate)))
             k = np.arange(len(cols))
             before = cum[k] - cum[np.maximum(0, k - LEARNED_SUBJECT_WINDOW)] > 0
-            found |= _member(cols[:, 0], learned_ids) & (cols[:, 3] == VERB) & before
+            found |= member(cols[:, 0], learned_ids) & (cols[:, 3] == VERB) & before
         for idx in cols[found, 2]:
             i = bisect_right(starts, int(idx)) - 1
             if i >= 0 and int(idx) < segments[i][1]:
@@ -83,16 +84,8 @@ def _candidates(doc: Any, text: str, segments: list[tuple[int, int]], lex: Lexic
     return sorted(hits)
 
 
-def _member(values: Any, ids: Any) -> Any:
-    """``np.isin(values, ids)`` for sorted, distinct ``ids`` (the cached hash arrays): a binary search
-    per value, where isin sorts both arrays again on every call."""
-    if not len(ids):
-        return np.zeros(len(values), dtype=bool)
-    return ids[np.minimum(np.searchsorted(ids, values), len(ids) - 1)] == values
-
-
 def _cue_hashes(strings: Any, lex: Lexicon) -> tuple[Any, Any, Any, Any]:
-    """Hash arrays (cached per lexicon; sorted and distinct, for :func:`_member`) of the hand cue
+    """Hash arrays (cached per lexicon; sorted and distinct, for ``member``) of the hand cue
     lemmas, the first words of phrase cues, the learned cue lemmas, and the words that can be a
     learned cue's speaker."""
     cached = _HASHES.get(id(lex))
@@ -107,14 +100,14 @@ def _cue_hashes(strings: Any, lex: Lexicon) -> tuple[Any, Any, Any, Any]:
                 if v.learned == learned
                 for f in (k, k.capitalize(), k.upper())
             }
-            return np.unique(np.array([strings.add(f) for f in out], dtype="uint64"))
+            return sorted_hashes(strings, out)
 
         animate = {"i", "we", "you", "he", "she", "they"} | set(lex.group_heads) | set(lex.description_heads)
         cached = (
             forms(False),
-            np.unique(np.array([strings.add(w) for w in first_words], dtype="uint64")),
+            sorted_hashes(strings, first_words),
             forms(True),
-            np.unique(np.array([strings.add(w) for w in animate], dtype="uint64")),
+            sorted_hashes(strings, animate),
         )
         _HASHES[id(lex)] = cached
     return cached

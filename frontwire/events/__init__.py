@@ -16,13 +16,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
-import numpy as np
 from spacy.attrs import IDX, LEMMA, LOWER
 
 from frontwire.errors import InputError
 from frontwire.events.arguments import Sentence, code_sentence
 from frontwire.events.rules import EventRules, load_rules
 from frontwire.model import Document, Event
+from frontwire.nlp.columns import member, sorted_hashes
 from frontwire.nlp.sentences import parse_sentences, sentence_spans
 
 EXTRACTOR = "events.rules/1"
@@ -44,7 +44,7 @@ def _trigger_hashes(strings: Any, rules: EventRules) -> Any:
     cached = _HASHES.get(id(rules))
     if cached is None:
         forms = {f for w in rules.trigger_family for f in (w, w.capitalize())}
-        cached = np.unique(np.array([strings.add(w) for w in forms], dtype="uint64"))  # sorted
+        cached = sorted_hashes(strings, forms)
         _HASHES[id(rules)] = cached
     return cached
 
@@ -54,11 +54,9 @@ def _candidates(doc: Any, text: str, segments: list[tuple[int, int]], rules: Eve
     starts = [s for s, _ in segments]
     cols = doc.to_array([LEMMA, LOWER, IDX])
     wanted = _trigger_hashes(doc.vocab.strings, rules)
-    if not len(cols) or not len(wanted):
+    if not len(cols):
         return []
-    # Lemma or lower-case form among the sorted hashes: a binary search, not isin's sort per call.
-    forms = cols[:, :2]
-    found = wanted[np.minimum(np.searchsorted(wanted, forms), len(wanted) - 1)] == forms
+    found = member(cols[:, :2], wanted)  # lemma or lower-case form
     hits: set[int] = set()
     for idx in cols[found.any(axis=1), 2]:
         i = bisect_right(starts, int(idx)) - 1

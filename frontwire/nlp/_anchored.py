@@ -15,6 +15,8 @@ import numpy as np
 from spacy.attrs import LOWER, ORTH
 from spacy.tokens import Doc
 
+from frontwire.nlp.columns import member
+
 # Windows closer than this many tokens are matched together (keeps the Matcher's own match order).
 _WINDOW_GAP = 2
 _COUNT = re.compile(r"\{(\d*),?(\d*)\}")
@@ -107,7 +109,7 @@ class AnchoredMatcher:
         for j, column in enumerate((ORTH, LOWER)):
             values = cols[:, j]
             reach = self.reach[column]
-            for i in np.flatnonzero(np.isin(values, self.anchors[column])).tolist():
+            for i in np.flatnonzero(member(values, self.anchors[column])).tolist():
                 before, after = reach[int(values[i])]
                 spans.append((max(0, i - before), min(n, i + after + 1)))
         merged: list[tuple[int, int]] = []

@@ -35,19 +35,3 @@ def test_has_marker_as_every_window() -> None:
         for lowers in itertools.product(vocab, repeat=n) if n < 5 else [tuple(vocab)]:
             words = list(lowers)
             assert has_marker(words, markers) == _has_marker_plain(words, markers), words
-
-
-def test_member_answers_as_isin_on_sorted_distinct_ids() -> None:
-    import numpy as np
-
-    from frontwire.claims import _member
-
-    rng = np.random.default_rng(3)
-    for n_ids in (0, 1, 2, 50):
-        ids = np.unique(rng.integers(0, 2**64 - 1, size=n_ids, dtype="uint64", endpoint=True))
-        values = np.concatenate([ids, rng.integers(0, 2**64 - 1, size=40, dtype="uint64", endpoint=True)])
-        values = np.concatenate([values, np.array([0, 2**64 - 1], dtype="uint64")])
-        rng.shuffle(values)
-        assert (_member(values, ids) == np.isin(values, ids)).all()
-        assert _member(values, ids).sum() >= len(ids)  # every id is among the values
-    assert len(_member(np.array([], dtype="uint64"), np.array([5], dtype="uint64"))) == 0
