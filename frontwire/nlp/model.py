@@ -50,9 +50,15 @@ def blas_ops() -> Any:
     The ``blis`` wheel runs its AVX2 (Haswell) kernel even on CPUs with AVX-512, which numpy's
     OpenBLAS uses: the products of tok2vec and the NER were about 17 % of a whole run (perf), and a
     100-article run took 7 % less CPU with numpy's. Same outputs on 200 bench articles.
+
+    OpenBLAS gets one thread, like BLIS: with one per core, a 100-article run on two cores burnt
+    24 s of CPU for the 14 s it took with one, and finished no sooner (its threads spin between
+    products this small); a run that wants more cores has workers, each a process.
     """
     from thinc.api import NumpyOps
+    from threadpoolctl import threadpool_limits
 
+    threadpool_limits(1, user_api="blas")
     return NumpyOps(use_blis=False)
 
 

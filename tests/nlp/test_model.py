@@ -44,3 +44,11 @@ def test_numpy_blas_gives_spacys_own_annotation(resources) -> None:  # type: ign
         # The products differ only in rounding: the tensors agree to float32 precision, not bit for bit.
         assert a.tensor.shape == b.tensor.shape
         assert abs(a.tensor - b.tensor).max() < 1e-3
+
+
+def test_blas_runs_on_one_thread(resources) -> None:  # type: ignore[no-untyped-def]
+    from threadpoolctl import threadpool_info
+
+    load_model(resources.settings)
+    blas = [info for info in threadpool_info() if info["user_api"] == "blas"]
+    assert blas and all(info["num_threads"] == 1 for info in blas)
