@@ -464,7 +464,7 @@ class PostgresStore(SQLQueries):
             " SELECT d.id, d.title, d.published, d.outlet, ts_headline('simple', d.text, q.q, ?) AS snippet,"
             " -ts_rank(d.tsv, q.q) AS rank FROM q, documents d"
             + w.sql()
-            + _order("search", sort)
+            + _order("search", sort).replace("d.rowid", "d.seq")  # storage order, as SQLite's rowid
             + " LIMIT ? OFFSET ?"
         )
         psycopg = _import_psycopg()

@@ -152,9 +152,10 @@ _ORDERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
         "date": (("d.published", _D), ("t.doc_id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
         "value": (("t.value", _A), ("t.doc_id", _A), ("t.start", _A), ("t.end", _A), ("t.extractor", _A)),
     },
+    # Equal ranks (re-publications score alike) in storage order: d.rowid here, d.seq on PostgreSQL.
     "search": {
-        "rank": (("rank", _A), ("d.id", _A)),
-        "date": (("d.published", _D), ("rank", _A), ("d.id", _A)),
+        "rank": (("rank", _A), ("d.rowid", _A)),
+        "date": (("d.published", _D), ("rank", _A), ("d.rowid", _A)),
     },
     "clusters": {
         "date": (("date_start", _A), ("corroboration", _D), ("id", _A)),
@@ -1424,15 +1425,25 @@ class SQLiteStore(SQLQueries):
         w.add("documents_fts MATCH ?", query)
         self._outlet(w, outlet)
         w.published("d.published", since, until)
-        # The page first, then its rows' snippets: in the sorted query snippet() ran for every match
-        # (it reads the text again), not only for the page's rows.
-        sql = (
-            "SELECT d.id, d.title, d.published, d.outlet, documents_fts.rowid AS fts_rowid,"
-            " bm25(documents_fts) AS rank FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
-            + w.sql()
-            + _order("search", sort)
-            + " LIMIT ? OFFSET ?"
-        )
+        order = _order("search", sort)
+        if len(w.clauses) == 1 and (sort or SORTS["search"][0]).lstrip("-") == "rank":
+            # Rank and storage order are both on the index side: the page first, then its documents.
+            # Joining every match to documents before the sort doubled the time of a word that most
+            # documents hold (93,104 matches at 100,000 documents: 170 -> 87 ms).
+            page = order.replace("d.rowid", "rowid")
+            sql = (
+                "SELECT d.id, d.title, d.published, d.outlet, f.rowid AS fts_rowid, f.rank FROM"
+                " (SELECT rowid, bm25(documents_fts) AS rank FROM documents_fts WHERE documents_fts MATCH ?"
+                + page
+                + " LIMIT ? OFFSET ?) f JOIN documents d ON d.rowid = f.rowid"
+                + page.replace("rowid", "f.rowid").replace("rank", "f.rank")
+            )
+        else:
+            sql = (
+                "SELECT d.id, d.title, d.published, d.outlet, documents_fts.rowid AS fts_rowid,"
+                " bm25(documents_fts) AS rank FROM documents_fts JOIN documents d"
+                " ON d.rowid = documents_fts.rowid" + w.sql() + order + " LIMIT ? OFFSET ?"
+            )
         try:
             rows = _rows(self.db.execute(sql, [*w.params, limit, offset]))
             if rows:
