@@ -28,6 +28,7 @@ def load_model(settings: Settings) -> Any:
     from thinc.api import use_ops
 
     ops = blas_ops()
+    keep_freed_arrays()
     try:
         with use_ops(ops.name, use_blis=False):  # a layer keeps the ops current when it is built
             nlp = spacy.load(settings.spacy_model)
@@ -60,6 +61,36 @@ def blas_ops() -> Any:
 
     threadpool_limits(1, user_api="blas")
     return NumpyOps(use_blis=False)
+
+
+# glibc's mallopt parameters (malloc.h).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+MMAP_THRESHOLD = 32 * 2**20  # glibc's largest: arrays up to this come from the heap
+TRIM_THRESHOLD = 512 * 2**20  # free memory at the heap's top kept for the next batch
+
+
+def keep_freed_arrays() -> bool:
+    """Keep the model's freed arrays in this process's heap (glibc) for the next batch.
+
+    Every batch allocates and frees its layers' arrays (4-12 MB for 16 articles). glibc's own policy
+    hands freed memory back to the kernel once the free space at the top of the heap exceeds twice
+    the largest block it has seen, and the kernel zeroes every page again on the next touch: a
+    100-article run took ~180,000 page faults and 0.8-1.0 s of system time, against ~98,000 and
+    0.5-0.65 s with these limits, at the same peak memory (the heap does not grow past the run's
+    peak; it is only not shrunk); its total CPU moved less than this VM's run-to-run spread.
+    Returns whether the limits were set (False off glibc).
+    """
+    import ctypes
+    import os
+
+    try:
+        if not os.confstr("CS_GNU_LIBC_VERSION"):
+            return False
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError, ValueError):
+        return False  # not glibc (musl, macOS, Windows): their allocators are left as they are
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) and mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
 
 
 def add_components(nlp: Any, settings: Settings) -> Any:

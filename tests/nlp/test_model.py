@@ -52,3 +52,40 @@ def test_blas_runs_on_one_thread(resources) -> None:  # type: ignore[no-untyped-
     load_model(resources.settings)
     blas = [info for info in threadpool_info() if info["user_api"] == "blas"]
     assert blas and all(info["num_threads"] == 1 for info in blas)
+
+
+# Six 20 MB arrays at once, freed together, six times over: under glibc's own policy the heap's
+# top is handed back after each round and every round faults its pages in again.
+_ROUNDS = """
+import resource, sys
+import numpy as np
+from frontwire.nlp.model import keep_freed_arrays
+if sys.argv[1] == "kept":
+    assert keep_freed_arrays()
+counts = []
+for _ in range(6):
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    arrays = [np.ones(5 * 2**20, dtype=np.float32) for _ in range(6)]
+    del arrays
+    counts.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+print(" ".join(map(str, counts)))
+"""
+
+
+def _faults(mode: str) -> list[int]:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _ROUNDS, mode], capture_output=True, text=True, check=True)
+    return [int(n) for n in out.stdout.split()]
+
+
+def test_freed_arrays_stay_in_the_heap_for_the_next_batch() -> None:
+    import os
+
+    if not hasattr(os, "confstr") or not os.confstr("CS_GNU_LIBC_VERSION"):
+        pytest.skip("glibc's mallopt only")
+    default, kept = _faults("default"), _faults("kept")
+    # The first round faults the memory in either way; afterwards only the default policy does.
+    assert min(default[1:]) >= 50  # 120 MB: ~30,000 pages of 4 KB, or 60 huge pages of 2 MB
+    assert max(kept[1:]) < min(default[1:]) / 10
