@@ -17,7 +17,7 @@ TEXTS = [
 
 
 def _layers(nlp):  # type: ignore[no-untyped-def]
-    for _, component in nlp.pipeline:
+    for _, component in nlp.components:  # the disabled senter too
         model = getattr(component, "model", None)
         if hasattr(model, "walk"):
             yield from model.walk()
@@ -89,3 +89,63 @@ def test_freed_arrays_stay_in_the_heap_for_the_next_batch() -> None:
     # The first round faults the memory in either way; afterwards only the default policy does.
     assert min(default[1:]) >= 50  # 120 MB: ~30,000 pages of 4 KB, or 60 huge pages of 2 MB
     assert max(kept[1:]) < min(default[1:]) / 10
+
+
+def _maxout_layer(nP: int):  # type: ignore[no-untyped-def]
+    import numpy as np
+    from thinc.api import Maxout
+
+    from frontwire.nlp.model import blas_ops
+
+    layer = Maxout(nO=7, nI=5, nP=nP)
+    layer.ops = blas_ops()
+    layer.initialize(X=np.zeros((4, 5), dtype="f"), Y=np.zeros((4, 7), dtype="f"))
+    b = np.random.default_rng(nP).normal(size=layer.get_param("b").shape).astype("f")
+    layer.set_param("b", b)
+    return layer
+
+
+@pytest.mark.parametrize("nP", [1, 2, 3, 4])
+def test_inference_maxout_gives_thincs_values(nP: int) -> None:
+    import numpy as np
+    from thinc.layers.maxout import forward as thinc_forward
+
+    from frontwire.nlp.model import _maxout_forward
+
+    layer = _maxout_layer(nP)
+    X = np.random.default_rng(1).normal(size=(50, 5)).astype("f")
+    X[10] = X[11] = 0.0  # every piece equal to its bias: ties between pieces
+    want, _ = thinc_forward(layer, X, is_train=False)
+    got, backprop = _maxout_forward(layer, X, is_train=False)
+    assert got.dtype == want.dtype and got.shape == want.shape == (50, 7)
+    assert np.array_equal(got, want)
+    with pytest.raises(ValueError, match="no backward pass"):
+        backprop(got)
+
+
+def test_inference_maxout_leaves_nan_and_training_to_thinc() -> None:
+    import numpy as np
+    from thinc.layers.maxout import forward as thinc_forward
+
+    from frontwire.nlp.model import _maxout_forward
+
+    layer = _maxout_layer(3)
+    X = np.random.default_rng(2).normal(size=(20, 5)).astype("f")
+    X[3, 2] = np.nan  # thinc's kernel decides what a NaN piece gives (np.maximum would keep NaN)
+    want, _ = thinc_forward(layer, X, is_train=False)
+    got, _ = _maxout_forward(layer, X, is_train=False)
+    assert np.array_equal(got, want, equal_nan=True)
+    # Training takes thinc's own forward, whose backward pass works.
+    Y, backprop = _maxout_forward(layer, X[4:], is_train=True)
+    assert backprop(np.ones_like(Y)).shape == X[4:].shape
+
+
+def test_every_maxout_layer_runs_the_inference_forward(resources) -> None:  # type: ignore[no-untyped-def]
+    from frontwire.nlp.model import _maxout_forward
+
+    nlp = load_model(resources.settings)
+    names = [name for name, component in nlp.components if hasattr(getattr(component, "model", None), "walk")]
+    patched = {
+        name for name in names for node in nlp.get_pipe(name).model.walk() if node._func is _maxout_forward
+    }
+    assert {"tok2vec", "ner", "senter"} <= patched
