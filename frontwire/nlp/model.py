@@ -23,7 +23,8 @@ def load_pipeline(settings: Settings) -> Any:
 
 
 def load_model(settings: Settings) -> Any:
-    """The spaCy model alone (``spacy.load``), as installed, its layers on :func:`blas_ops`."""
+    """The spaCy model alone (``spacy.load``), as installed, its layers on :func:`blas_ops` and its
+    Maxout layers on :func:`_maxout_forward` at inference."""
     import spacy
     from thinc.api import use_ops
 
@@ -55,8 +56,9 @@ def _maxout_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, Any]:
 
     thinc's kernel also records which piece won (for the backward pass only), one branch per unit:
     ~12 ns per unit against ~1.5 for np.maximum, over ~600,000 units per article in the two
-    tok2vec encoders. The values are the same: a tie is the same number either way, and where a
-    NaN would make the two differ, np.maximum keeps it and thinc's kernel decides instead.
+    tok2vec encoders. The values are the same: a tie is the same number either way. A NaN piece is
+    where they could differ (np.maximum returns it, thinc's kernel may pick another piece), so then
+    thinc's kernel decides.
     """
     import numpy as np
 
@@ -86,7 +88,7 @@ def blas_ops() -> Any:
 
     The ``blis`` wheel runs its AVX2 (Haswell) kernel even on CPUs with AVX-512, which numpy's
     OpenBLAS uses: the products of tok2vec and the NER were about 17 % of a whole run (perf), and a
-    100-article run took 7 % less CPU with numpy's. Same outputs on 200 bench articles.
+    100-article run took 7 % less CPU with numpy's. Same outputs on 1,000 bench articles.
 
     OpenBLAS gets one thread, like BLIS: with one per core, a 100-article run on two cores burnt
     24 s of CPU for the 14 s it took with one, and finished no sooner (its threads spin between
