@@ -26,13 +26,15 @@ def load_model(settings: Settings) -> Any:
     """The spaCy model alone (``spacy.load``), as installed, its layers on :func:`blas_ops` and its
     Maxout layers on :func:`_maxout_forward` at inference."""
     import spacy
-    from thinc.api import use_ops
+    from threadpoolctl import threadpool_limits
 
-    ops = blas_ops()
+    # OpenBLAS gets one thread, like BLIS: with one per core, a 100-article run on two cores burnt
+    # 24 s of CPU for the 14 s it took with one, and finished no sooner (its threads spin between
+    # products this small); a run that wants more cores has workers, each a process.
+    threadpool_limits(1, user_api="blas")
     keep_freed_arrays()
     try:
-        with use_ops(ops.name, use_blis=False):  # a layer keeps the ops current when it is built
-            nlp = spacy.load(settings.spacy_model)
+        nlp = spacy.load(settings.spacy_model)
     except OSError as exc:
         raise ResourceError(
             f"spaCy model {settings.spacy_model!r} is not installed:"
@@ -40,8 +42,8 @@ def load_model(settings: Settings) -> Any:
         ) from exc
     from thinc.layers.maxout import forward as maxout_forward
 
-    # spaCy resizes the parsers' output layers on its own default ops: one ops for every layer
-    # (components: the disabled senter too, which add_components turns on).
+    # Every layer, the disabled senter's too (add_components turns it on), on the same ops.
+    ops = blas_ops()
     for _, component in nlp.components:
         model: Any = getattr(component, "model", None)
         for node in model.walk() if hasattr(model, "walk") else ():
@@ -89,15 +91,9 @@ def blas_ops() -> Any:
     The ``blis`` wheel runs its AVX2 (Haswell) kernel even on CPUs with AVX-512, which numpy's
     OpenBLAS uses: the products of tok2vec and the NER were about 17 % of a whole run (perf), and a
     100-article run took 7 % less CPU with numpy's. Same outputs on 1,000 bench articles.
-
-    OpenBLAS gets one thread, like BLIS: with one per core, a 100-article run on two cores burnt
-    24 s of CPU for the 14 s it took with one, and finished no sooner (its threads spin between
-    products this small); a run that wants more cores has workers, each a process.
     """
     from thinc.api import NumpyOps
-    from threadpoolctl import threadpool_limits
 
-    threadpool_limits(1, user_api="blas")
     return NumpyOps(use_blis=False)
 
 
